@@ -1,0 +1,1 @@
+export { mutexLab } from './mutex-lab.ts';

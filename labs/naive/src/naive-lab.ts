@@ -1,0 +1,21 @@
+import { type Lab, sessionFrom } from '@concurrency-lab/model';
+import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { readModifyWrite } from './read-modify-write.ts';
+
+/** The baseline: read, compute, write, with nothing in between to stop a concurrent writer. */
+export const naiveLab: Lab = {
+  name: 'naive',
+  title: 'Naive read-modify-write',
+  summary: 'Nothing protects the row: read it, compute the new value in JavaScript, write it back.',
+  needs: ['postgres'],
+  expect: {
+    'withdraw-storm': 'unsafe',
+    'flash-sale': 'unsafe',
+    'flash-sale-basic': 'unsafe',
+    reserve: 'unsafe',
+    mixed: 'unsafe',
+    replicas: 'unsafe',
+  },
+  store: postgresStore,
+  open: async (ctx) => sessionFrom(readModifyWrite(postgresOf(ctx).db, ctx)),
+};

@@ -1,0 +1,1 @@
+export { selectForUpdateLab } from './select-for-update-lab.ts';

@@ -1,0 +1,1 @@
+export { changeBalanceSql, updateReturningLab } from './update-returning-lab.ts';

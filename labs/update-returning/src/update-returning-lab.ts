@@ -1,0 +1,94 @@
+import {
+  accountSubject,
+  type ChangeKind,
+  fail,
+  itemSubject,
+  type Lab,
+  type LabContext,
+  ok,
+  sessionFrom,
+} from '@concurrency-lab/model';
+import { type LabDatabase, postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { type Kysely, sql } from 'kysely';
+
+/**
+ * One statement per operation: the condition (`balance + delta >= 0`, `available >= qty`) is
+ * checked by Postgres on the row it is updating, under that row's lock, so there is no gap between
+ * a read and a write for anyone to slip into. The CTE writes the ledger row in the same statement.
+ */
+export const changeBalanceSql = (
+  ctx: LabContext,
+  opId: string,
+  accountId: number,
+  delta: number,
+  kind: ChangeKind,
+) =>
+  sql<{ balance: number }>`
+    WITH changed AS (
+      UPDATE accounts SET balance = balance + ${delta}, version = version + 1
+      WHERE id = ${accountId} AND balance + ${delta} >= 0
+      RETURNING balance),
+    logged AS (
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
+    SELECT balance FROM changed`;
+
+const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number) =>
+  sql<{ available: number; reserved: number }>`
+    WITH changed AS (
+      UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty}, version = version + 1
+      WHERE sku = ${sku} AND available >= ${qty}
+      RETURNING available, reserved),
+    logged AS (
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, 'reserve', ${-qty}, available FROM changed)
+    SELECT available, reserved FROM changed`;
+
+// When no row changed, one more read tells "no such row" from "the condition was false".
+const exists = async (db: Kysely<LabDatabase>, table: 'accounts' | 'stock_items', key: number | string) => {
+  const query =
+    table === 'accounts'
+      ? db
+          .selectFrom('accounts')
+          .select('id')
+          .where('id', '=', key as number)
+      : db
+          .selectFrom('stock_items')
+          .select('sku')
+          .where('sku', '=', key as string);
+  return (await query.executeTakeFirst()) !== undefined;
+};
+
+export const updateReturningLab: Lab = {
+  name: 'update-returning',
+  title: 'Conditional UPDATE … RETURNING',
+  summary:
+    'One statement checks and changes the row at once: UPDATE … WHERE balance >= $1 RETURNING balance.',
+  needs: ['postgres'],
+  expect: {
+    'withdraw-storm': 'safe',
+    'flash-sale': 'safe',
+    'flash-sale-basic': 'safe',
+    reserve: 'safe',
+    mixed: 'safe',
+    replicas: 'safe',
+  },
+  store: postgresStore,
+  open: async (ctx) => {
+    const { db } = postgresOf(ctx);
+    const changeBalance = async (accountId: number, delta: number, kind: ChangeKind, opId: string) => {
+      const [row] = (await changeBalanceSql(ctx, opId, accountId, delta, kind).execute(db)).rows;
+      if (row) return ok(row.balance);
+      return fail((await exists(db, 'accounts', accountId)) ? 'insufficient_funds' : 'not_found');
+    };
+    return sessionFrom({
+      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
+      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
+      async reserve(sku, qty, op) {
+        const [row] = (await reserveSql(ctx, op.id, sku, qty).execute(db)).rows;
+        if (row) return ok({ available: row.available, reserved: row.reserved });
+        return fail((await exists(db, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
+      },
+    });
+  },
+};

@@ -1,0 +1,12 @@
+import { mutexLab } from '@concurrency-lab/lab-mutex';
+import { naiveLab } from '@concurrency-lab/lab-naive';
+import { selectForUpdateLab } from '@concurrency-lab/lab-select-for-update';
+import { updateReturningLab } from '@concurrency-lab/lab-update-returning';
+import type { Lab } from '@concurrency-lab/model';
+
+/** Every lab, in the order the comparison reads best: from no protection to distributed locks. */
+export const LABS: readonly Lab[] = [naiveLab, mutexLab, selectForUpdateLab, updateReturningLab];
+
+export const labNamed = (name: string): Lab | undefined => LABS.find((lab) => lab.name === name);
+
+export const labNames = (): string[] => LABS.map((lab) => lab.name);

@@ -1,0 +1,19 @@
+import { conservationChecker } from './conservation-checker.ts';
+import { historyChecker } from './history-checker.ts';
+import { ledgerChecker } from './ledger-checker.ts';
+import { outcomeChecker } from './outcome-checker.ts';
+import { stateChecker } from './state-checker.ts';
+import { composeCheckers } from './verdict.ts';
+
+export type { Checker, RunInput, Verdict, Violation } from './verdict.ts';
+export { composeCheckers, ViolationTally } from './verdict.ts';
+export { conservationChecker, historyChecker, ledgerChecker, outcomeChecker, stateChecker };
+
+/** Every checker: what `lab run` and the conformance suite judge a run by. */
+export const allCheckers = composeCheckers(
+  stateChecker,
+  conservationChecker,
+  ledgerChecker,
+  outcomeChecker,
+  historyChecker,
+);

@@ -1,0 +1,112 @@
+import type { Outcome } from './outcome.ts';
+import type { Account, LedgerEntry, State, StockItem } from './state.ts';
+
+export const SCENARIO_NAMES = [
+  'withdraw-storm',
+  'flash-sale',
+  'flash-sale-basic',
+  'reserve',
+  'mixed',
+  'replicas',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** What a lab promises for a scenario: `safe` keeps every invariant; `unsafe` is expected to break one. */
+export type Expectation = 'safe' | 'unsafe';
+export type ExpectationTable = Readonly<Partial<Record<ScenarioName, Expectation>>>;
+
+export interface Reservation {
+  readonly available: number;
+  readonly reserved: number;
+}
+
+/**
+ * Hooks the harness hands to every operation. A strategy calls them; it never times or counts itself.
+ */
+export interface OpContext {
+  /** Unique id of this operation; the ledger row of a successful change carries it. */
+  readonly id: string;
+  /** Await between reading and writing: the harness widens the race window here when asked to. */
+  raceWindow(): Promise<void>;
+  /** A conflict was detected (version mismatch, serialization failure); the strategy may retry. */
+  conflict(): void;
+  /** The strategy is about to try again. */
+  retry(): void;
+  /** Time spent waiting for a lock, in milliseconds. */
+  waited(ms: number): void;
+}
+
+/** One simulated client's connection to a strategy. A session is used by one client at a time. */
+export interface LabSession {
+  /** value: the balance after the withdrawal. */
+  withdraw(accountId: number, amount: number, op: OpContext): Promise<Outcome<number>>;
+  /** value: the balance after the deposit. */
+  deposit(accountId: number, amount: number, op: OpContext): Promise<Outcome<number>>;
+  /** Moves `qty` from available to reserved; value: the counts after. */
+  reserve(sku: string, qty: number, op: OpContext): Promise<Outcome<Reservation>>;
+  close(): Promise<void>;
+}
+
+/** Where a lab keeps its state: the harness seeds it, reads it and reads the ledger through this. */
+export interface LabStore {
+  reset(initial: State): Promise<void>;
+  readState(): Promise<State>;
+  readAccount(id: number): Promise<Account | undefined>;
+  readItem(sku: string): Promise<StockItem | undefined>;
+  readLedger(): Promise<LedgerEntry[]>;
+}
+
+/** Services a lab may need; the catalog starts or connects to each one on demand. */
+export type ServiceName = 'postgres' | 'redis' | 'redlock';
+
+/**
+ * The services a run provides, each typed by the package that owns it (see `declare module`
+ * in @concurrency-lab/postgres and @concurrency-lab/redis), so this package needs neither.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging.
+export interface LabServices {}
+
+export type LabOptionValue = string | number;
+
+/** A lab-specific option, shown by `lab list` and accepted by `lab run --<name>`. */
+export type LabOptionSpec =
+  | {
+      readonly kind: 'choice';
+      readonly description: string;
+      readonly choices: readonly string[];
+      readonly default: string;
+      /** Expectations that differ from the lab's own for some choices. */
+      readonly expect?: Readonly<Record<string, ExpectationTable>>;
+    }
+  | {
+      readonly kind: 'integer';
+      readonly description: string;
+      readonly min: number;
+      readonly max: number;
+      readonly default: number;
+    };
+
+export interface LabContext {
+  /** The lab's name, written into ledger rows. */
+  readonly lab: string;
+  /** Every option of the lab, defaults filled in and validated. */
+  readonly options: Readonly<Record<string, LabOptionValue>>;
+  readonly services: LabServices;
+  /** Distinguishes runs that share one database or Redis (key prefix, schema). */
+  readonly namespace: string;
+}
+
+export interface Lab {
+  readonly name: string;
+  readonly title: string;
+  /** One sentence: what protects the state. */
+  readonly summary: string;
+  readonly needs: readonly ServiceName[];
+  /** Expected verdict per supported scenario; a scenario missing here is not supported. */
+  readonly expect: ExpectationTable;
+  readonly options?: Readonly<Record<string, LabOptionSpec>>;
+  /** Opens the store that holds this lab's state (shared by all its sessions). */
+  store(ctx: LabContext): LabStore;
+  /** Opens one simulated client. */
+  open(ctx: LabContext): Promise<LabSession>;
+}

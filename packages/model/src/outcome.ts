@@ -1,0 +1,31 @@
+/**
+ * Why an operation did not take effect. A `fail` outcome promises that nothing changed.
+ * `invalid_amount` is decided before any I/O; the others come from the strategy.
+ */
+export const FAIL_REASONS = [
+  'insufficient_funds',
+  'out_of_stock',
+  'not_found',
+  'invalid_amount',
+  'conflict_retries_exhausted',
+  'lock_unavailable',
+  'quorum_unavailable',
+  'deadlock',
+] as const;
+export type FailReason = (typeof FAIL_REASONS)[number];
+
+/**
+ * The result of one operation, with Jepsen's meaning: `ok` took effect, `fail` did not,
+ * `info` is unknown (it may or may not have taken effect; a checker must allow both).
+ */
+export type Outcome<V> =
+  | { readonly type: 'ok'; readonly value: V }
+  | { readonly type: 'fail'; readonly reason: FailReason; readonly message?: string }
+  | { readonly type: 'info'; readonly error: string };
+
+export type OutcomeType = Outcome<unknown>['type'];
+
+export const ok = <V>(value: V): Outcome<V> => ({ type: 'ok', value });
+export const fail = (reason: FailReason, message?: string): Outcome<never> =>
+  message === undefined ? { type: 'fail', reason } : { type: 'fail', reason, message };
+export const info = (error: string): Outcome<never> => ({ type: 'info', error });

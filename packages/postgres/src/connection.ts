@@ -1,0 +1,77 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { migrationProvider } from './migrations/index.ts';
+import type { LabDatabase } from './schema.ts';
+
+// BIGINT (OID 20) as a JavaScript number: amounts are validated as safe integers.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export interface ConnectOptions {
+  /** postgres://… of the server. */
+  readonly url: string;
+  /** Schema that holds this run's tables; created and migrated when missing. */
+  readonly schema: string;
+  /** Connections in the pool (default 20; LAB_PG_POOL_SIZE overrides). */
+  readonly poolSize?: number;
+}
+
+export interface LabDatabaseHandle {
+  readonly db: Kysely<LabDatabase>;
+  readonly schema: string;
+  /** Drops the schema and everything in it. */
+  drop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Turns any namespace into a valid, lower-case Postgres identifier. */
+export const schemaNameFor = (namespace: string): string =>
+  `lab_${namespace.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+
+const defaultPoolSize = (): number => {
+  const fromEnv = Number(process.env.LAB_PG_POOL_SIZE);
+  return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : 20;
+};
+
+/**
+ * Opens a pool whose every connection uses `schema` first on its search_path, so runs that
+ * share one server never see each other's tables, and migrates that schema to the latest version.
+ */
+export const connectLabDatabase = async (options: ConnectOptions): Promise<LabDatabaseHandle> => {
+  if (!SCHEMA_NAME.test(options.schema)) {
+    throw new Error(`schema name ${JSON.stringify(options.schema)} must match ${SCHEMA_NAME}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? defaultPoolSize(),
+    options: `-c search_path=${options.schema}`,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle connection that the server closes (a stopped embedded server, a restart) emits 'error'
+  // on the pool; unhandled, that would crash the process. The next query reports it instead.
+  pool.on('error', () => {});
+  const db = new Kysely<LabDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(options.schema)}`.execute(db);
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error;
+  } catch (error) {
+    await db.destroy();
+    throw new Error(`could not prepare Postgres at ${redactUrl(options.url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return {
+    db,
+    schema: options.schema,
+    drop: async () => {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(options.schema)} CASCADE`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+};
+
+/** The URL without its password, for error messages. */
+export const redactUrl = (url: string): string => url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');

@@ -1,0 +1,10 @@
+export type { ConnectOptions, LabDatabaseHandle } from './connection.ts';
+export { connectLabDatabase, redactUrl, schemaNameFor } from './connection.ts';
+export type { EmbeddedServer } from './embedded-server.ts';
+export { freePort, startEmbeddedPostgres } from './embedded-server.ts';
+export type { LedgerChange } from './ledger.ts';
+export { appendLedger } from './ledger.ts';
+export { postgresStore } from './postgres-store.ts';
+export type { LabDatabase } from './schema.ts';
+export type { PostgresService } from './service.ts';
+export { postgresOf } from './service.ts';

@@ -1,0 +1,49 @@
+import type { Account, LabContext, LabStore, LedgerEntry, State, StockItem } from '@concurrency-lab/model';
+import { sql } from 'kysely';
+import { postgresOf } from './service.ts';
+
+/** Seeds, reads and audits the state of a Postgres-backed lab. */
+export const postgresStore = (ctx: LabContext): LabStore => {
+  const { db } = postgresOf(ctx);
+  const readAccounts = () => db.selectFrom('accounts').selectAll().orderBy('id').execute();
+  const readItems = () => db.selectFrom('stock_items').selectAll().orderBy('sku').execute();
+  return {
+    async reset(initial: State) {
+      await db.transaction().execute(async (trx) => {
+        await sql`TRUNCATE accounts, stock_items, ledger RESTART IDENTITY`.execute(trx);
+        if (initial.accounts.length > 0)
+          await trx
+            .insertInto('accounts')
+            .values([...initial.accounts])
+            .execute();
+        if (initial.items.length > 0)
+          await trx
+            .insertInto('stock_items')
+            .values([...initial.items])
+            .execute();
+      });
+    },
+    async readState() {
+      const [accounts, items] = await Promise.all([readAccounts(), readItems()]);
+      return { accounts, items };
+    },
+    async readAccount(id: number): Promise<Account | undefined> {
+      return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async readItem(sku: string): Promise<StockItem | undefined> {
+      return db.selectFrom('stock_items').selectAll().where('sku', '=', sku).executeTakeFirst();
+    },
+    async readLedger(): Promise<LedgerEntry[]> {
+      const rows = await db.selectFrom('ledger').selectAll().orderBy('seq').execute();
+      return rows.map((row) => ({
+        opId: row.op_id,
+        lab: row.lab,
+        subject: row.subject,
+        kind: row.kind,
+        delta: row.delta,
+        resultingValue: row.resulting_value,
+        at: row.at,
+      }));
+    },
+  };
+};
