@@ -27,7 +27,7 @@ export interface RunStats {
     readonly conflicts: number;
     readonly retries: number;
     readonly lockWaitMs: number;
-    /** Attempts (first tries plus retries) per ok operation. */
+    /** Attempts (first tries plus retries) per ok operation: 1 when nothing was retried. */
     readonly attemptsPerOk: number;
   };
 }
@@ -56,7 +56,9 @@ export const computeStats = (history: History, durationMs: number): RunStats => 
   let conflicts = 0;
   let retries = 0;
   let lockWaitMs = 0;
+  let okRetries = 0;
   for (const op of history) {
+    if (op.outcome?.type === 'ok') okRetries += op.retries;
     if (op.completedAt !== undefined)
       histogram.recordValue(Math.max(1, Math.round((op.completedAt - op.invokedAt) * 1000)));
     conflicts += op.conflicts;
@@ -86,7 +88,7 @@ export const computeStats = (history: History, durationMs: number): RunStats => 
       conflicts,
       retries,
       lockWaitMs: round(lockWaitMs),
-      attemptsPerOk: counts.ok > 0 ? round((completed + retries) / counts.ok, 3) : 0,
+      attemptsPerOk: counts.ok > 0 ? round((counts.ok + okRetries) / counts.ok, 3) : 0,
     },
   };
 };

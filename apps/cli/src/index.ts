@@ -1,0 +1,3 @@
+export { createProgram } from './program.ts';
+export { renderRunReport, runResultJson, verdictLine } from './render/run-report.ts';
+export { textTable } from './render/text-table.ts';

@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { listCommand } from './commands/list-command.ts';
+import { runCommand } from './commands/run-command.ts';
+
+/** The `lab` command and its subcommands, one file each under commands/. */
+export const createProgram = (): Command =>
+  new Command('lab')
+    .description('See, teach and compare how concurrent updates go wrong and how locking prevents it.')
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(listCommand())
+    .addCommand(runCommand());
