@@ -1,4 +1,6 @@
 export { isValidAmount, rejectInvalidAmount } from './amount.ts';
+export type { BackoffOptions, RandomSource, RetryHooks } from './backoff.ts';
+export { backoffCeilingMs, backoffDelayMs, RETRY, retryWithBackoff } from './backoff.ts';
 export type {
   Expectation,
   ExpectationTable,

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How a strategy that retries spaces its attempts out. */
+export interface BackoffOptions {
+  /** Upper bound of the delay before the first retry, in ms (>= 0); it doubles for every retry after. */
+  readonly baseMs: number;
+  /** No delay is ever longer than this, in ms (>= 0). */
+  readonly capMs: number;
+  /** Attempts in all, the first one included (>= 1): `maxAttempts - 1` retries at most. */
+  readonly maxAttempts: number;
+}
+
+/** A source of uniform numbers in [0, 1), like Math.random; tests inject a seeded one. */
+export type RandomSource = () => number;
+
+/** The delay ceiling before retry number `retry` (1 = the first retry): min(cap, base · 2^(retry-1)). */
+export const backoffCeilingMs = (retry: number, { baseMs, capMs }: BackoffOptions): number =>
+  // Math.min first keeps 2 ** (a large retry) from ever mattering: Infinity is capped too.
+  Math.max(0, Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1)));
+
+/**
+ * The delay before retry number `retry`, with "full jitter": uniform in [0, ceiling). The jitter
+ * is what breaks up a conflict storm: clients that collided once do not all come back together.
+ */
+export const backoffDelayMs = (
+  retry: number,
+  options: BackoffOptions,
+  random: RandomSource = Math.random,
+): number => {
+  const ceiling = backoffCeilingMs(retry, options);
+  // Clamped in case an injected source strays outside [0, 1): never above the cap, never negative.
+  const fraction = random();
+  return Number.isFinite(fraction) ? Math.min(ceiling, Math.max(0, fraction * ceiling)) : 0;
+};
+
+/** Returned by an attempt that wants another try (a conflict, a lock held by someone else). */
+export const RETRY: unique symbol = Symbol('retry');
+
+export interface RetryHooks {
+  /** Called before every retry with its number (1 = the first retry) and the delay about to be slept. */
+  readonly onRetry?: (retry: number, delayMs: number) => void;
+  readonly random?: RandomSource;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Calls `attempt` until it returns something other than RETRY, at most `options.maxAttempts`
+ * times, sleeping a capped, fully jittered exponential delay between tries. Resolves to what the
+ * last attempt returned, or to `exhausted()` when every allowed attempt asked for another.
+ * An exception from `attempt` is not retried: it propagates at once.
+ */
+export const retryWithBackoff = async <R, E>(
+  options: BackoffOptions,
+  attempt: (attemptNumber: number) => Promise<R | typeof RETRY>,
+  exhausted: () => E,
+  { onRetry, random = Math.random, sleep: wait = (ms) => sleep(ms) }: RetryHooks = {},
+): Promise<R | E> => {
+  const attempts = Math.max(1, Math.floor(options.maxAttempts));
+  for (let n = 1; n <= attempts; n++) {
+    if (n > 1) {
+      const delay = backoffDelayMs(n - 1, options, random);
+      onRetry?.(n - 1, delay);
+      if (delay > 0) await wait(delay);
+    }
+    const result = await attempt(n);
+    if (result !== RETRY) return result;
+  }
+  return exhausted();
+};
