@@ -1,9 +1,21 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// One project per workspace package that has tests. Declared inline with `extends: true` so that
+// each inherits the settings below (a plain glob would give each project vitest's defaults).
+const projects = ['apps', 'packages', 'labs'].flatMap((group) =>
+  readdirSync(group, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(group, entry.name, 'test')))
+    .map((entry) => ({
+      extends: true as const,
+      test: { name: `${group}/${entry.name}`, root: join(group, entry.name), include: ['test/**/*.test.ts'] },
+    })),
+);
 
 export default defineConfig({
   test: {
-    // One project per workspace package; each may add its own vitest.config.ts.
-    projects: ['apps/*', 'packages/*', 'labs/*'],
+    projects,
     // Starts the services the tests share (embedded Postgres unless LAB_DATABASE_URL is set).
     globalSetup: ['./test/global-setup.ts'],
     // Tests drive real databases with hundreds of concurrent clients: generous, but bounded.

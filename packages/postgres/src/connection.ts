@@ -55,7 +55,10 @@ export const connectLabDatabase = async (options: ConnectOptions): Promise<LabDa
   const db = new Kysely<LabDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(options.schema)}`.execute(db);
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    // Name the schema: otherwise the Migrator's introspection finds another run's lock table
+    // in a sibling schema, skips creating its own, and then fails to read it.
+    const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: options.schema });
+    const { error } = await migrator.migrateToLatest();
     if (error) throw error;
   } catch (error) {
     await db.destroy();

@@ -1,0 +1,30 @@
+import { fail, ok } from '@concurrency-lab/model';
+import { describe, expect, it } from 'vitest';
+import { computeStats } from '../src/stats.ts';
+import { historyOf, withdraw } from './history-builder.ts';
+
+describe('computeStats', () => {
+  it('counts outcomes by reason, throughput from the duration, and latency percentiles', () => {
+    // Latencies 1, 2, …, 100 ms.
+    const history = historyOf(
+      ...Array.from(
+        { length: 100 },
+        (_, i) => [withdraw(1), i < 60 ? ok(i) : fail('insufficient_funds'), 0, i + 1] as const,
+      ),
+    );
+    const stats = computeStats(history, 2000);
+    expect(stats.counts).toEqual({ ok: 60, fail: { insufficient_funds: 40 }, info: 0, total: 100 });
+    expect(stats.throughputOpsPerSec).toBe(50);
+    expect(stats.latencyMs.p50).toBeCloseTo(50, 0);
+    expect(stats.latencyMs.p99).toBeCloseTo(99, 0);
+    expect(stats.latencyMs.max).toBeCloseTo(100, 0);
+    expect(stats.contention.attemptsPerOk).toBe(1);
+  });
+
+  it('adds up what strategies reported: conflicts, retries of ok ops, lock waits', () => {
+    const history = historyOf([withdraw(1), ok(9)], [withdraw(1), ok(8)]);
+    Object.assign(history[0] as object, { retries: 3, conflicts: 3, waitedMs: 12.5 });
+    const stats = computeStats(history, 100);
+    expect(stats.contention).toEqual({ conflicts: 3, retries: 3, lockWaitMs: 12.5, attemptsPerOk: 2.5 });
+  });
+});
