@@ -23,5 +23,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: running lab suites side by side only makes each slower and noisier.
     fileParallelism: false,
+    // In CI, also a JSON report, from which .ci/run prints its closing "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-output/vitest.json' }]] : ['default'],
   },
 });

@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.ts';
+
+describe('pnpm lab run', () => {
+  it('prints one JSON object for update-returning on withdraw-storm: 5000 ok, 5000 insufficient_funds, safe', () => {
+    const historyFile = join(mkdtempSync(join(tmpdir(), 'lab-cli-')), 'history.jsonl');
+    const { status, stdout, stderr } = runCli(
+      'run',
+      'update-returning',
+      '--scenario',
+      'withdraw-storm',
+      '--json',
+      '--history',
+      historyFile,
+    );
+    expect(status, stderr).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({
+      lab: 'update-returning',
+      scenario: 'withdraw-storm',
+      verdict: { valid: true, violations: [] },
+      counts: { ok: 5000, fail: { insufficient_funds: 5000 }, info: 0, total: 10000 },
+      expected: { ok: 5000, fail: { insufficient_funds: 5000 } },
+      finalState: { accounts: [{ id: 1, balance: 0 }] },
+      expectation: 'safe',
+      matchesExpectation: true,
+    });
+    expect(result.throughputOpsPerSec).toBeGreaterThan(0);
+    expect(result.durationMs).toBeGreaterThan(0);
+    for (const p of ['p50', 'p95', 'p99', 'max'] as const) expect(result.latencyMs[p]).toBeGreaterThan(0);
+    expect(result.latencyMs.p50).toBeLessThanOrEqual(result.latencyMs.p99);
+    expect(result.history).toBeUndefined();
+
+    const lines = readFileSync(historyFile, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(10_000);
+    const first = JSON.parse(lines[0] as string);
+    expect(first).toMatchObject({ index: 0, request: { kind: 'withdraw', accountId: 1, amount: 2 } });
+    expect(['ok', 'fail']).toContain(first.outcome.type);
+  });
+
+  it('reports the naive lab as unsafe, which is what it promises, and exits 0', () => {
+    const { status, stdout } = runCli('run', 'naive', '--scenario', 'flash-sale', '--race-window-ms', '2');
+    expect(status).toBe(0);
+    expect(stdout).toContain('UNSAFE');
+    expect(stdout).toContain('oversold');
+    expect(stdout).toContain('as expected (this lab is unsafe here)');
+  });
+
+  it('names the valid labs and exits 2 for an unknown lab', () => {
+    const { status, stderr, stdout } = runCli('run', 'no-such-lab');
+    expect(status).toBe(2);
+    expect(stderr).toContain('unknown lab "no-such-lab"');
+    expect(stderr).toContain('naive, mutex');
+    expect(stderr).toContain('update-returning');
+    expect(stdout).toBe('');
+  });
+
+  it('names the valid scenarios and exits 2 for an unknown scenario', () => {
+    const { status, stderr } = runCli('run', 'naive', '--scenario', 'nope');
+    expect(status).toBe(2);
+    expect(stderr).toContain('valid scenarios: withdraw-storm, flash-sale');
+  });
+
+  it.each([
+    ['--concurrency', '0'],
+    ['--concurrency', '-3'],
+    ['--concurrency', '2.5'],
+    ['--concurrency', 'many'],
+    ['--seed', '0'],
+    ['--race-window-ms', '-1'],
+  ])('rejects %s %s with what is accepted, and exits 2', (flag, value) => {
+    const { status, stderr } = runCli('run', 'naive', flag, value);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(new RegExp(`${flag} must be an integer from \\d+ to \\d+`));
+  });
+});
+
+describe('pnpm lab list', () => {
+  it('lists every lab with what it needs and its expectations, as JSON', () => {
+    const { status, stdout } = runCli('list', '--json');
+    expect(status).toBe(0);
+    const labs = JSON.parse(stdout) as Array<{
+      name: string;
+      needs: string[];
+      expect: Record<string, string>;
+    }>;
+    const naive = labs.find((lab) => lab.name === 'naive');
+    expect(naive?.needs).toEqual(['postgres']);
+    expect(naive?.expect['withdraw-storm']).toBe('unsafe');
+    expect(labs.find((lab) => lab.name === 'update-returning')?.expect['withdraw-storm']).toBe('safe');
+  });
+});

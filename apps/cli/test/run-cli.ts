@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `pnpm lab …` from the repository root as a user would, and waits for it. */
+export const runCli = (...args: string[]): CliResult => {
+  const result = spawnSync('pnpm', ['lab', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 170_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+};
