@@ -1,0 +1,21 @@
+export type { RedisConnectionOptions } from './connection.ts';
+export {
+  closeRedis,
+  connectRedis,
+  describeRedisFailure,
+  RedisUnavailableError,
+  redactRedisUrl,
+  redisTimeouts,
+} from './connection.ts';
+export { freeLoopbackPort } from './free-port.ts';
+export { deleteNamespace, namespacedKey, namespacePrefix } from './keys.ts';
+export type { LockClient, LockGuardOptions, LockRefusal } from './lock-guard.ts';
+export { lockGuard } from './lock-guard.ts';
+export type { LabRedis, LuaScriptName, ScriptReply } from './lua-commands.ts';
+export { defineLabCommands, LUA_SCRIPTS } from './lua-commands.ts';
+export type { RedisNode, StartRedisOptions } from './redis-node.ts';
+export { startRedisNodes, stopRedisNodes } from './redis-node.ts';
+export { findOnPath, RedisServerNotFoundError, redisServerBinary } from './redis-server-binary.ts';
+export { redisKeys, redisStore } from './redis-store.ts';
+export type { RedisService, RedlockNode, RedlockService } from './service.ts';
+export { redisCall, redisOf, redlockOf } from './service.ts';

@@ -1,0 +1,62 @@
+import { type BackoffOptions, fail, type Guard, RETRY, retryWithBackoff } from '@concurrency-lab/model';
+
+/** Why one try did not get the lock: someone holds it, or too few nodes answered to decide. */
+export interface LockRefusal {
+  readonly reason: 'lock_unavailable' | 'quorum_unavailable';
+  readonly message: string;
+}
+
+/** One distributed lock implementation, reduced to what the guard needs. */
+export interface LockClient<L> {
+  /** One try, without waiting: the lock, or why not. */
+  tryAcquire(key: string): Promise<{ readonly lock: L } | { readonly refused: LockRefusal }>;
+  /** Gives the lock back. Must not throw: the lock's TTL frees it anyway if this fails. */
+  release(lock: L): Promise<void>;
+}
+
+export interface LockGuardOptions {
+  /** The lock key for a subject (`account:1`), inside the run's namespace. */
+  keyOf(subject: string): string;
+  /** Give up (fail with the last refusal's reason) once this long has passed without the lock. */
+  readonly acquireTimeoutMs: number;
+  /** Spacing of the tries: capped exponential with full jitter. */
+  readonly backoff: Pick<BackoffOptions, 'baseMs' | 'capMs'>;
+}
+
+/**
+ * A Guard that runs each operation while holding `client`'s lock on its subject. It tries again with
+ * capped, jittered backoff until the lock is taken or the acquire timeout has passed, then fails with
+ * the reason of the last refusal (no change was made). Reports each retry and the time spent waiting.
+ */
+export const lockGuard =
+  <L>(client: LockClient<L>, options: LockGuardOptions): Guard =>
+  async (subject, op, run) => {
+    const started = performance.now();
+    const key = options.keyOf(subject);
+    const outcome = await retryWithBackoff(
+      // The deadline ends the loop; the attempt bound is only there because the helper wants one.
+      { ...options.backoff, maxAttempts: Number.MAX_SAFE_INTEGER },
+      async () => {
+        const attempt = await client.tryAcquire(key);
+        if ('lock' in attempt || performance.now() - started >= options.acquireTimeoutMs) return attempt;
+        return RETRY;
+      },
+      () => ({ refused: { reason: 'lock_unavailable', message: 'attempt limit reached' } }) as const,
+      { onRetry: () => op.retry() },
+    );
+    op.waited(performance.now() - started);
+    if ('refused' in outcome) {
+      const { reason, message } = outcome.refused;
+      const waited = Math.round(performance.now() - started);
+      // Guard is generic in what `run` returns; every lab operation returns an Outcome, of which a
+      // `fail` (which promises no change) is a member. This is the only place that says so.
+      return fail(reason, `no lock on ${subject} within ${waited} ms: ${message}`) as Awaited<
+        ReturnType<typeof run>
+      >;
+    }
+    try {
+      return await run();
+    } finally {
+      await client.release(outcome.lock);
+    }
+  };
