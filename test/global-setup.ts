@@ -1,19 +1,33 @@
 import { type EmbeddedServer, startEmbeddedPostgres } from '@concurrency-lab/postgres';
+import { REDLOCK_NODE_COUNT, type RedisNode, startRedisNodes, stopRedisNodes } from '@concurrency-lab/redis';
 
 let postgres: EmbeddedServer | undefined;
+let redisNodes: RedisNode[] = [];
 
 /**
  * Starts one embedded Postgres for the whole test run unless LAB_DATABASE_URL names a server,
- * and passes its URL to the test workers through the environment. Every run inside it gets a
- * schema of its own, so test files never see each other's data.
+ * one redis-server unless LAB_REDIS_URL is set and five unless LAB_REDLOCK_URLS is set, and passes
+ * their URLs to the test workers through the environment. Every run inside them gets a schema or
+ * key prefix of its own, so test files never see each other's data. The Redis nodes are killed
+ * with this process even if teardown never runs (see @concurrency-lab/redis).
  */
 export const setup = async (): Promise<void> => {
-  if (!process.env.LAB_DATABASE_URL) {
-    postgres = await startEmbeddedPostgres();
-    process.env.LAB_DATABASE_URL = postgres.url;
-  }
+  const needRedis = !process.env.LAB_REDIS_URL;
+  const needRedlock = !process.env.LAB_REDLOCK_URLS;
+  const [server, nodes] = await Promise.all([
+    process.env.LAB_DATABASE_URL ? undefined : startEmbeddedPostgres(),
+    needRedis || needRedlock
+      ? startRedisNodes((needRedis ? 1 : 0) + (needRedlock ? REDLOCK_NODE_COUNT : 0))
+      : [],
+  ]);
+  postgres = server;
+  redisNodes = nodes;
+  if (server) process.env.LAB_DATABASE_URL = server.url;
+  const urls = nodes.map((node) => node.url);
+  if (needRedis) process.env.LAB_REDIS_URL = urls.shift();
+  if (needRedlock) process.env.LAB_REDLOCK_URLS = urls.join(',');
 };
 
 export const teardown = async (): Promise<void> => {
-  await postgres?.stop();
+  await Promise.allSettled([postgres?.stop(), stopRedisNodes(redisNodes)]);
 };

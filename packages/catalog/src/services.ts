@@ -6,10 +6,19 @@ import {
   schemaNameFor,
   startEmbeddedPostgres,
 } from '@concurrency-lab/postgres';
+import {
+  checkRedisUrl,
+  parseRedlockUrls,
+  REDLOCK_NODE_COUNT,
+  type RedisNode,
+  startRedisNodes,
+  stopRedisNodes,
+} from '@concurrency-lab/redis';
+import { connectRedisService, connectRedlockService } from './redis-services.ts';
 
 export interface PreparedRun {
   readonly context: LabContext;
-  /** Drops the run's schema (unless `keep`) and closes its connections. */
+  /** Drops the run's schema and Redis keys (unless `keep`) and closes its connections. */
   release(): Promise<void>;
 }
 
@@ -17,7 +26,7 @@ export interface PrepareOptions {
   readonly options: Readonly<Record<string, LabOptionValue>>;
   /** A fixed namespace shares state between processes (the server's replicas); default: a fresh one. */
   readonly namespace?: string;
-  /** Keep the run's schema after release (the server's state outlives a request). */
+  /** Keep the run's schema and Redis keys after release (the server's state outlives a request). */
   readonly keep?: boolean;
 }
 
@@ -25,12 +34,23 @@ export interface PrepareOptions {
 export const freshNamespace = (lab: string): string =>
   `${lab}_${randomBytes(4).toString('hex')}`.replace(/-/g, '_');
 
+/** Starts nodes once; a failed start is forgotten so that the next run may try again. */
+const startOnce = (count: number, forget: () => void): Promise<RedisNode[]> =>
+  startRedisNodes(count).catch((error: unknown) => {
+    forget();
+    throw error;
+  });
+
 /**
  * Provides the services labs need, once per process: Postgres from LAB_DATABASE_URL or, when it
- * is not set, an embedded server started on first use and stopped by `close()`.
+ * is not set, an embedded server started on first use; Redis from LAB_REDIS_URL, the Redlock nodes
+ * from LAB_REDLOCK_URLS or, when those are not set, redis-server processes started on first use.
+ * `close()` stops whatever it started.
  */
 export class ServiceHub {
   #embedded: Promise<EmbeddedServer> | undefined;
+  #redisNode: Promise<RedisNode[]> | undefined;
+  #redlockNodes: Promise<RedisNode[]> | undefined;
 
   /** Where Postgres is: LAB_DATABASE_URL, or the embedded server (started now if needed). */
   async postgresUrl(): Promise<string> {
@@ -38,6 +58,26 @@ export class ServiceHub {
     if (fromEnv) return fromEnv;
     this.#embedded ??= startEmbeddedPostgres();
     return (await this.#embedded).url;
+  }
+
+  /** Where the Redis labs' Redis is: LAB_REDIS_URL, or a redis-server started now if needed. */
+  async redisUrl(): Promise<string> {
+    const fromEnv = process.env.LAB_REDIS_URL;
+    if (fromEnv) return checkRedisUrl(fromEnv, 'LAB_REDIS_URL');
+    this.#redisNode ??= startOnce(1, () => {
+      this.#redisNode = undefined;
+    });
+    return (await this.#redisNode).map((node) => node.url)[0] as string;
+  }
+
+  /** Where the Redlock nodes are: LAB_REDLOCK_URLS, or five redis-servers started now if needed. */
+  async redlockUrls(): Promise<string[]> {
+    const fromEnv = process.env.LAB_REDLOCK_URLS;
+    if (fromEnv) return parseRedlockUrls(fromEnv);
+    this.#redlockNodes ??= startOnce(REDLOCK_NODE_COUNT, () => {
+      this.#redlockNodes = undefined;
+    });
+    return (await this.#redlockNodes).map((node) => node.url);
   }
 
   /** Connects every service `lab` needs, in a namespace of its own, and builds its context. */
@@ -59,6 +99,16 @@ export class ServiceHub {
           await handle.close();
         });
       }
+      if (lab.needs.includes('redis')) {
+        const redis = await connectRedisService(await this.redisUrl(), namespace);
+        services.redis = redis.service;
+        releases.push(() => redis.release(keep));
+      }
+      if (lab.needs.includes('redlock')) {
+        const redlock = await connectRedlockService(await this.redlockUrls(), namespace);
+        services.redlock = redlock.service;
+        releases.push(() => redlock.release(keep));
+      }
     } catch (error) {
       await Promise.allSettled(releases.map((release) => release()));
       throw error;
@@ -74,7 +124,13 @@ export class ServiceHub {
   /** Stops whatever this hub started. */
   async close(): Promise<void> {
     const embedded = this.#embedded;
+    const started = [this.#redisNode, this.#redlockNodes];
     this.#embedded = undefined;
-    if (embedded) await (await embedded).stop();
+    this.#redisNode = undefined;
+    this.#redlockNodes = undefined;
+    await Promise.allSettled([
+      embedded?.then((server) => server.stop()),
+      ...started.map((nodes) => nodes?.then(stopRedisNodes)),
+    ]);
   }
 }

@@ -46,12 +46,15 @@ export const describeRedisFailure = (url: string, error: unknown, commandTimeout
   return new RedisUnavailableError(`${message}${hint} — Redis at ${redactRedisUrl(url)}`, { cause: error });
 };
 
+// The socket error behind a failed call ("ECONNREFUSED 127.0.0.1:6390") says more than the call's own
+// ("Connection is closed"); kept per connection for the messages below.
+const lastErrors = new WeakMap<Redis, Error>();
+
 /**
- * Opens a connection to `url` with every wait bounded, defines the lab's Lua commands on it, and
- * resolves once the server answers PING. A Redis that is down or unreachable rejects with a
- * RedisUnavailableError naming the URL within about connect + command timeout, never hangs.
+ * A connection to `url` with every wait bounded and the lab's Lua commands defined. It connects in
+ * the background and keeps reconnecting; until it is up, each call fails within the command timeout.
  */
-export const connectRedis = async (url: string, options: RedisConnectionOptions = {}): Promise<LabRedis> => {
+export const openRedis = (url: string, options: RedisConnectionOptions = {}): LabRedis => {
   const { connectTimeoutMs, commandTimeoutMs, maxRetriesPerRequest } = redisTimeouts(options);
   const redis = new Redis(url, {
     connectTimeout: connectTimeoutMs,
@@ -63,27 +66,34 @@ export const connectRedis = async (url: string, options: RedisConnectionOptions 
     // RESP2 works with every Redis that has streams (5.0+) and replies the same shapes.
     protocol: 2,
     connectionName: options.name ?? 'concurrency-lab',
-    lazyConnect: true,
   });
   // Without a listener ioredis prints every reconnection error; the failing call reports it instead.
-  let lastError: Error | undefined;
-  redis.on('error', (error: Error) => {
-    lastError = error;
-  });
-  const client = defineLabCommands(redis);
+  redis.on('error', (error: Error) => lastErrors.set(redis, error));
+  return defineLabCommands(redis);
+};
+
+/**
+ * Opens a connection to `url` (see openRedis) and resolves once the server answers PING. A Redis
+ * that is down or unreachable rejects with a RedisUnavailableError that names the URL and the
+ * settings, after at most connect timeout + command timeout: never a hang.
+ */
+export const connectRedis = async (url: string, options: RedisConnectionOptions = {}): Promise<LabRedis> => {
+  const { connectTimeoutMs, commandTimeoutMs } = redisTimeouts(options);
+  const redis = openRedis(url, options);
+  const deadline = connectTimeoutMs + commandTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const deadline = connectTimeoutMs + commandTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      redis.connect().then(() => redis.ping()),
+      redis.ping(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer to PING within ${deadline} ms`)), deadline);
       }),
-    ]).finally(() => clearTimeout(timer));
+    ]);
+    return redis;
   } catch (error) {
     redis.disconnect();
-    // "Connection is closed" says less than the socket error behind it (ECONNREFUSED, EHOSTUNREACH).
-    const message = lastError?.message ?? (error instanceof Error ? error.message : String(error));
+    const message =
+      lastErrors.get(redis)?.message ?? (error instanceof Error ? error.message : String(error));
     throw new RedisUnavailableError(
       `Redis at ${redactRedisUrl(url)} did not answer (${message}; connect timeout ${connectTimeoutMs} ms, ` +
         `command timeout ${commandTimeoutMs} ms: LAB_REDIS_CONNECT_TIMEOUT_MS, LAB_REDIS_COMMAND_TIMEOUT_MS). ` +
@@ -91,8 +101,9 @@ export const connectRedis = async (url: string, options: RedisConnectionOptions 
         'to let the lab start its own.',
       { cause: error },
     );
+  } finally {
+    clearTimeout(timer);
   }
-  return client;
 };
 
 /** Closes `redis` politely (QUIT), or at once when the server does not answer within the command timeout. */

@@ -3,6 +3,7 @@ export {
   closeRedis,
   connectRedis,
   describeRedisFailure,
+  openRedis,
   RedisUnavailableError,
   redactRedisUrl,
   redisTimeouts,
@@ -17,5 +18,6 @@ export type { RedisNode, StartRedisOptions } from './redis-node.ts';
 export { startRedisNodes, stopRedisNodes } from './redis-node.ts';
 export { findOnPath, RedisServerNotFoundError, redisServerBinary } from './redis-server-binary.ts';
 export { redisKeys, redisStore } from './redis-store.ts';
+export { checkRedisUrl, parseRedlockUrls, REDLOCK_NODE_COUNT } from './redis-urls.ts';
 export type { RedisService, RedlockNode, RedlockService } from './service.ts';
 export { redisCall, redisOf, redlockOf } from './service.ts';
