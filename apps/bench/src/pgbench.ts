@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** True when a `pgbench` binary is on PATH. */
+export const hasPgbench = (): Promise<boolean> =>
+  new Promise((resolve) => {
+    const child = spawn('pgbench', ['--version'], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('exit', (code) => resolve(code === 0));
+  });
+
+export interface PgbenchRun {
+  readonly url: string;
+  /** The schema the script's unqualified table names resolve to. */
+  readonly schema: string;
+  /** The transaction script, in pgbench's format. */
+  readonly script: string;
+  readonly clients: number;
+  readonly transactionsPerClient: number;
+}
+
+/**
+ * Runs pgbench with the extended query protocol (as node-postgres sends parameterised queries)
+ * and returns its transactions per second, excluding connection set-up.
+ */
+export const runPgbench = async (run: PgbenchRun): Promise<number> => {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-pgbench-'));
+  const file = join(dir, 'script.sql');
+  await writeFile(file, run.script);
+  const args = [
+    '-n',
+    '-M',
+    'extended',
+    '-f',
+    file,
+    '-c',
+    String(run.clients),
+    '-j',
+    String(Math.min(run.clients, 2)),
+  ];
+  args.push('-t', String(run.transactionsPerClient), run.url);
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('pgbench', args, {
+      env: { ...process.env, PGOPTIONS: `-c search_path=${run.schema}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      text += chunk;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}:\n${text}`)),
+    );
+  });
+  const tps = /tps = ([\d.]+) \(without initial connection/.exec(output)?.[1];
+  if (!tps) throw new Error(`no tps in pgbench output:\n${output}`);
+  return Number(tps);
+};
