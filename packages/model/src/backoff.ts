@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LabOptionSpec, LabOptionValue } from './lab.ts';
 
 /** How a strategy that retries spaces its attempts out. */
 export interface BackoffOptions {
@@ -67,3 +68,45 @@ export const retryWithBackoff = async <R, E>(
   }
   return exhausted();
 };
+
+/** Defaults of the shared retry options; each lab picks its own (what suits its conflict rate). */
+export interface RetryOptionDefaults {
+  readonly retryLimit: number;
+  readonly baseMs: number;
+  readonly capMs: number;
+}
+
+/**
+ * The Lab options of a lab that retries conflicts: `retry-limit`, `backoff-base-ms` and
+ * `backoff-cap-ms`. Declared once so that the same flag means the same thing for every lab.
+ */
+export const retryOptionSpecs = (defaults: RetryOptionDefaults): Readonly<Record<string, LabOptionSpec>> => ({
+  'retry-limit': {
+    kind: 'integer',
+    description: 'retries after a conflict before the operation fails with conflict_retries_exhausted',
+    min: 0,
+    max: 10_000,
+    default: defaults.retryLimit,
+  },
+  'backoff-base-ms': {
+    kind: 'integer',
+    description: 'upper bound of the jittered delay before the first retry, doubled for each retry after',
+    min: 0,
+    max: 60_000,
+    default: defaults.baseMs,
+  },
+  'backoff-cap-ms': {
+    kind: 'integer',
+    description: 'longest delay between two attempts',
+    min: 0,
+    max: 60_000,
+    default: defaults.capMs,
+  },
+});
+
+/** The backoff that the options declared by `retryOptionSpecs` describe (already resolved and validated). */
+export const backoffFromOptions = (options: Readonly<Record<string, LabOptionValue>>): BackoffOptions => ({
+  baseMs: Number(options['backoff-base-ms']),
+  capMs: Number(options['backoff-cap-ms']),
+  maxAttempts: Number(options['retry-limit']) + 1,
+});

@@ -1,6 +1,13 @@
 export { isValidAmount, rejectInvalidAmount } from './amount.ts';
-export type { BackoffOptions, RandomSource, RetryHooks } from './backoff.ts';
-export { backoffCeilingMs, backoffDelayMs, RETRY, retryWithBackoff } from './backoff.ts';
+export type { BackoffOptions, RandomSource, RetryHooks, RetryOptionDefaults } from './backoff.ts';
+export {
+  backoffCeilingMs,
+  backoffDelayMs,
+  backoffFromOptions,
+  RETRY,
+  retryOptionSpecs,
+  retryWithBackoff,
+} from './backoff.ts';
 export type {
   Expectation,
   ExpectationTable,
