@@ -1,0 +1,1 @@
+export { optimisticLab } from './optimistic-lab.ts';

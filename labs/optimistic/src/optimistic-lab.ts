@@ -1,0 +1,113 @@
+import {
+  type Account,
+  accountSubject,
+  backoffFromOptions,
+  type ChangeKind,
+  fail,
+  itemSubject,
+  type Lab,
+  type LabContext,
+  type OpContext,
+  type Outcome,
+  ok,
+  RETRY,
+  retryOptionSpecs,
+  retryWithBackoff,
+  type StockItem,
+  sessionFrom,
+} from '@concurrency-lab/model';
+import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { sql } from 'kysely';
+
+// Compare-and-set: the write lands only if the row still has the version that was read. The
+// ledger row is inserted by the same statement, so it exists exactly when the update happened.
+const setBalanceIfUnchanged = (
+  ctx: LabContext,
+  op: OpContext,
+  read: Account,
+  delta: number,
+  kind: ChangeKind,
+) =>
+  sql<{ balance: number }>`
+    WITH changed AS (
+      UPDATE accounts SET balance = ${read.balance + delta}, version = version + 1
+      WHERE id = ${read.id} AND version = ${read.version}
+      RETURNING balance),
+    logged AS (
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${op.id}, ${ctx.lab}, ${accountSubject(read.id)}, ${kind}, ${delta}, balance FROM changed)
+    SELECT balance FROM changed`;
+
+const reserveIfUnchanged = (ctx: LabContext, op: OpContext, read: StockItem, qty: number) =>
+  sql<{ available: number; reserved: number }>`
+    WITH changed AS (
+      UPDATE stock_items SET available = ${read.available - qty}, reserved = ${read.reserved + qty}, version = version + 1
+      WHERE sku = ${read.sku} AND version = ${read.version}
+      RETURNING available, reserved),
+    logged AS (
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${op.id}, ${ctx.lab}, ${itemSubject(read.sku)}, 'reserve', ${-qty}, available FROM changed)
+    SELECT available, reserved FROM changed`;
+
+/**
+ * Optimistic concurrency control: read the row and its version, decide, then write with
+ * `WHERE version = <the version read>`. Zero rows updated means someone else wrote first: a
+ * conflict, retried from the read after a capped, jittered backoff, up to the retry limit.
+ */
+export const optimisticLab: Lab = {
+  name: 'optimistic',
+  title: 'Optimistic locking with a version column',
+  summary:
+    'No lock: the UPDATE only matches the version that was read; a conflict is retried with capped backoff and jitter.',
+  needs: ['postgres'],
+  expect: {
+    'withdraw-storm': 'safe',
+    'flash-sale': 'safe',
+    'flash-sale-basic': 'safe',
+    reserve: 'safe',
+    mixed: 'safe',
+    replicas: 'safe',
+  },
+  options: retryOptionSpecs({ retryLimit: 200, baseMs: 10, capMs: 500 }),
+  store: postgresStore,
+  open: async (ctx) => {
+    const { db } = postgresOf(ctx);
+    const store = postgresStore(ctx);
+    const backoff = backoffFromOptions(ctx.options);
+    // An attempt answers an outcome, or undefined when its compare-and-set matched no row.
+    const optimistically = <V>(op: OpContext, attempt: () => Promise<Outcome<V> | undefined>) =>
+      retryWithBackoff(
+        backoff,
+        async () => {
+          const outcome = await attempt();
+          if (outcome) return outcome;
+          op.conflict();
+          return RETRY;
+        },
+        () => fail('conflict_retries_exhausted'),
+        { onRetry: () => op.retry() },
+      );
+    const changeBalance = (id: number, delta: number, kind: ChangeKind, op: OpContext) =>
+      optimistically(op, async () => {
+        const read = await store.readAccount(id);
+        if (!read) return fail('not_found');
+        if (read.balance + delta < 0) return fail('insufficient_funds');
+        await op.raceWindow();
+        const [row] = (await setBalanceIfUnchanged(ctx, op, read, delta, kind).execute(db)).rows;
+        return row && ok(row.balance);
+      });
+    return sessionFrom({
+      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op),
+      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op),
+      reserve: (sku, qty, op) =>
+        optimistically(op, async () => {
+          const read = await store.readItem(sku);
+          if (!read) return fail('not_found');
+          if (read.available < qty) return fail('out_of_stock');
+          await op.raceWindow();
+          const [row] = (await reserveIfUnchanged(ctx, op, read, qty).execute(db)).rows;
+          return row && ok({ available: row.available, reserved: row.reserved });
+        }),
+    });
+  },
+};

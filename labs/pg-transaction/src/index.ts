@@ -1,0 +1,1 @@
+export { pgTransactionLab } from './pg-transaction-lab.ts';
