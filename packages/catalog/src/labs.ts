@@ -1,11 +1,20 @@
 import { mutexLab } from '@concurrency-lab/lab-mutex';
 import { naiveLab } from '@concurrency-lab/lab-naive';
+import { optimisticLab } from '@concurrency-lab/lab-optimistic';
+import { pgTransactionLab } from '@concurrency-lab/lab-pg-transaction';
 import { selectForUpdateLab } from '@concurrency-lab/lab-select-for-update';
 import { updateReturningLab } from '@concurrency-lab/lab-update-returning';
 import type { Lab } from '@concurrency-lab/model';
 
 /** Every lab, in the order the comparison reads best: from no protection to distributed locks. */
-export const LABS: readonly Lab[] = [naiveLab, mutexLab, selectForUpdateLab, updateReturningLab];
+export const LABS: readonly Lab[] = [
+  naiveLab,
+  mutexLab,
+  pgTransactionLab,
+  selectForUpdateLab,
+  optimisticLab,
+  updateReturningLab,
+];
 
 export const labNamed = (name: string): Lab | undefined => LABS.find((lab) => lab.name === name);
 
