@@ -1,0 +1,164 @@
+import type { OpValue } from '@concurrency-lab/harness';
+import type { FailReason, Outcome } from '@concurrency-lab/model';
+import type { ChangeRequest } from './served-lab.ts';
+
+/** A response as the routes send it: a status and a JSON body. */
+export interface HttpReply {
+  readonly status: number;
+  readonly body: Readonly<Record<string, unknown>>;
+  /** Extra headers (Retry-After for a 503). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The status of each failure. Contention that the strategy gave up on (retries exhausted, a
+ * deadlock victim) is a 409 like the business refusals: the request conflicted with others and
+ * may be retried. A lock or a quorum that could not be had is the backing service's state, so 503.
+ */
+export const FAIL_STATUS: Readonly<Record<FailReason, number>> = {
+  insufficient_funds: 409,
+  out_of_stock: 409,
+  not_found: 404,
+  invalid_amount: 400,
+  conflict_retries_exhausted: 409,
+  lock_unavailable: 503,
+  quorum_unavailable: 503,
+  deadlock: 409,
+};
+
+const subjectText = (request: ChangeRequest): string =>
+  request.kind === 'reserve' ? `item ${request.sku}` : `account ${request.accountId}`;
+
+const failMessage = (reason: FailReason, request: ChangeRequest): string => {
+  const subject = subjectText(request);
+  switch (reason) {
+    case 'insufficient_funds':
+      return `${subject} has less than ${request.kind === 'reserve' ? request.qty : request.amount}; nothing was withdrawn`;
+    case 'out_of_stock':
+      return `${subject} has fewer than ${request.kind === 'reserve' ? request.qty : request.amount} available; nothing was reserved`;
+    case 'not_found':
+      return `${subject} does not exist`;
+    case 'invalid_amount':
+      return 'the amount must be a positive safe integer';
+    case 'conflict_retries_exhausted':
+      return `${subject} kept changing under this request; it gave up after its retries and changed nothing`;
+    case 'deadlock':
+      return `${subject}: the database chose this request as a deadlock victim; nothing changed`;
+    case 'lock_unavailable':
+      return `the lock on ${subject} could not be acquired in time; nothing changed`;
+    case 'quorum_unavailable':
+      return `too few Redlock nodes answered to lock ${subject}; nothing changed`;
+  }
+};
+
+/** The value an ok change reports: the balance after it, or the item's counts after it. */
+const okBody = (value: OpValue, opId: string): Record<string, unknown> =>
+  typeof value === 'number' ? { balance: value, opId } : { ...value, opId };
+
+/**
+ * Maps a lab's outcome to a response: ok → 200 with the resulting value; each failure to its
+ * status (FAIL_STATUS) with `{ error: <reason>, message }`; an `info` outcome (effect unknown) to
+ * 500 or 503 by `isUnavailable` of the exception behind it.
+ */
+export const replyForOutcome = (
+  outcome: Outcome<OpValue>,
+  request: ChangeRequest,
+  opId: string,
+  error?: unknown,
+): HttpReply => {
+  switch (outcome.type) {
+    case 'ok':
+      return { status: 200, body: okBody(outcome.value, opId) };
+    case 'fail': {
+      const status = FAIL_STATUS[outcome.reason];
+      const message = outcome.message ?? failMessage(outcome.reason, request);
+      return status === 503
+        ? {
+            status,
+            body: { error: outcome.reason, message, reason: message },
+            headers: { 'Retry-After': '1' },
+          }
+        : { status, body: { error: outcome.reason, message } };
+    }
+    case 'info':
+      return replyForError(error ?? new Error(outcome.error), opId);
+  }
+};
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // Postgres: shutting down, crashed, starting up, too many connections.
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+const UNAVAILABLE_MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /connection is closed/i,
+  /connect ECONNREFUSED/i,
+  /stream isn't writeable/i,
+  /max(imum)? .*retries/i,
+  /command timed out/i,
+  /Cannot use a pool after calling end/i,
+];
+
+/** The service an error names, for the 503 reason. */
+const serviceOf = (text: string): string => (/redis|redlock/i.test(text) ? 'Redis' : 'Postgres');
+
+/**
+ * True when `error` (or any error in its `cause` chain) says a backing service is unreachable,
+ * closed the connection, refused it, or did not answer in time: that is a 503, not a bug.
+ */
+export const isUnavailable = (error: unknown): boolean => {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (name === 'RedisUnavailableError') return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message)))
+      return true;
+  }
+  return false;
+};
+
+/** First line of a message, bounded: enough to say what is down, never a stack or a dump. */
+const firstLine = (text: string): string => (text.split('\n')[0] ?? '').slice(0, 200);
+
+/**
+ * Maps an exception thrown while serving a request: a backing service that is down → 503 with the
+ * reason; anything else → 500 with a generic message and the op id (the details go to the log,
+ * never to the client: no stack traces, no SQL). Either way the change's effect is unknown.
+ */
+export const replyForError = (error: unknown, opId: string | undefined): HttpReply => {
+  const text = error instanceof Error ? error.message : String(error);
+  if (isUnavailable(error)) {
+    const reason = `${serviceOf(text)} is unavailable: ${firstLine(text)}`;
+    return {
+      status: 503,
+      body: {
+        error: 'service_unavailable',
+        message: `${reason}. The change may or may not have taken effect.`,
+        reason,
+        ...(opId ? { opId } : {}),
+      },
+      headers: { 'Retry-After': '1' },
+    };
+  }
+  return {
+    status: 500,
+    body: {
+      error: 'internal_error',
+      message: `unexpected error; the change may or may not have taken effect.${opId ? ` The server log has the details under op ${opId}.` : ''}`,
+      ...(opId ? { opId } : {}),
+    },
+  };
+};

@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The entry point of one replica process. */
+export const SERVER_MAIN = fileURLToPath(new URL('./server-main.ts', import.meta.url));
+
+export interface ReplicaSetOptions {
+  readonly replicas: number;
+  /** Port of the first replica; the others take the next ones. 0: find free consecutive ports. */
+  readonly port: number;
+  readonly host?: string;
+  /**
+   * Environment of every replica, on top of this process's: at least the shared services
+   * (LAB_DATABASE_URL, LAB_REDIS_URL, LAB_REDLOCK_URLS) so that all of them use the same ones.
+   * LAB_PORT, LAB_HOST, LAB_REPLICAS and LAB_REPLICA_INDEX are set here.
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** How long each replica may take to answer GET /health (default 60 s). */
+  readonly startTimeoutMs?: number;
+  /** Where the replicas' output goes (default: this process's stdout/stderr, prefixed). */
+  readonly output?: (line: string) => void;
+}
+
+export interface ReplicaSet {
+  /** Base URL of each replica, in order. */
+  readonly urls: readonly string[];
+  /** SIGTERM to every replica (graceful), SIGKILL to any still running after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const portIsFree = (port: number, host: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+
+/** The first of `count` consecutive free ports at or above `from` (random start when `from` is 0). */
+export const findConsecutiveFreePorts = async (count: number, host: string, from = 0): Promise<number> => {
+  const start = from > 0 ? from : 20_000 + Math.floor(Math.random() * 30_000);
+  for (let base = start; base + count <= 65_535; base += count) {
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await portIsFree(base + i, host);
+    if (free) return base;
+    if (from > 0) break;
+  }
+  throw new Error(
+    from > 0
+      ? `ports ${from} to ${from + count - 1} on ${host} are not all free: choose another --port`
+      : `found no ${count} consecutive free ports on ${host}`,
+  );
+};
+
+const waitForHealth = async (url: string, child: ChildProcess, timeoutMs: number, output: () => string) => {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `the replica for ${url} exited (${child.exitCode ?? child.signalCode}): ${output().trim()}`,
+      );
+    }
+    try {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error(
+    `the replica for ${url} did not answer GET /health within ${timeoutMs} ms: ${output().trim()}`,
+  );
+};
+
+/**
+ * Starts `replicas` separate server processes on consecutive ports, each with its own memory (its
+ * own mutexes, like real replicas) and the same services, and resolves once every one answers
+ * GET /health. On any failure the ones started are stopped before the error propagates.
+ */
+export const startReplicaSet = async (options: ReplicaSetOptions): Promise<ReplicaSet> => {
+  const host = options.host ?? '127.0.0.1';
+  const base = await findConsecutiveFreePorts(options.replicas, host, options.port);
+  const children: ChildProcess[] = [];
+  const write = options.output ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stop = async (graceMs = 15_000) => {
+    const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+    const exits = running.map((child) => once(child, 'exit').catch(() => undefined));
+    for (const child of running) child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+    }, graceMs);
+    await Promise.all(exits);
+    clearTimeout(timer);
+  };
+  // Without this, replicas would outlive a parent that exits without stopping them.
+  const onExit = () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+  try {
+    const urls: string[] = [];
+    const outputs: string[] = [];
+    for (let index = 0; index < options.replicas; index++) {
+      const port = base + index;
+      const child = spawn(process.execPath, [SERVER_MAIN], {
+        env: {
+          ...process.env,
+          ...options.env,
+          LAB_PORT: String(port),
+          LAB_HOST: host,
+          LAB_REPLICAS: String(options.replicas),
+          LAB_REPLICA_INDEX: String(index),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      outputs.push('');
+      const keep = (chunk: Buffer) => {
+        const text = chunk.toString();
+        outputs[index] = ((outputs[index] ?? '') + text).slice(-4000);
+        for (const line of text.split('\n')) if (line.trim()) write(`[replica ${index + 1}] ${line}`);
+      };
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+      urls.push(`http://${host}:${port}`);
+    }
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    await Promise.all(
+      urls.map((url, index) =>
+        waitForHealth(url, children[index] as ChildProcess, timeoutMs, () => outputs[index] ?? ''),
+      ),
+    );
+    return {
+      urls,
+      stop: async (graceMs) => {
+        await stop(graceMs);
+        process.off('exit', onExit);
+      },
+    };
+  } catch (error) {
+    await stop(2_000);
+    process.off('exit', onExit);
+    throw error;
+  }
+};
