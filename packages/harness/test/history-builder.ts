@@ -4,7 +4,7 @@ import { deltaOf, type Op, type OpRequest, type OpValue, reportedValue, subjectO
 /** Builds hand-made histories for checker tests: ops in order, with explicit times. */
 export const historyOf = (
   ...entries: ReadonlyArray<
-    [request: OpRequest, outcome: Outcome<OpValue>, invokedAt?: number, completedAt?: number]
+    readonly [request: OpRequest, outcome: Outcome<OpValue>, invokedAt?: number, completedAt?: number]
   >
 ): Op[] =>
   entries.map(([request, outcome, invokedAt, completedAt], index) => ({

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../src/runner.ts';
+import { withdrawStorm } from '../src/scenarios/catalog.ts';
+import { memoryLab } from './memory-lab.ts';
+
+const context = (lab: string) => ({ lab, options: {}, services: {}, namespace: 'test' });
+
+describe('runScenario', () => {
+  it('records every operation once, in index order, with monotonic invoke and complete times', async () => {
+    const lab = memoryLab();
+    const result = await runScenario({
+      lab,
+      scenario: withdrawStorm({ balance: 100, count: 80 }),
+      context: context('memory'),
+      concurrency: 8,
+    });
+    expect(result.history).toHaveLength(80);
+    expect(result.history.map((op) => op.index)).toEqual([...Array(80).keys()]);
+    for (const op of result.history) {
+      expect(op.completedAt).toBeGreaterThanOrEqual(op.invokedAt);
+      expect(op.process).toBeGreaterThanOrEqual(0);
+      expect(op.process).toBeLessThan(8);
+    }
+    expect(new Set(result.history.map((op) => op.id)).size).toBe(80);
+  });
+
+  it('widens the race where the lab asks: one client is correct, eight with a widened window lose updates', async () => {
+    const scenario = withdrawStorm({ balance: 100, count: 80 });
+    const serial = await runScenario({
+      lab: memoryLab(),
+      scenario,
+      context: context('memory'),
+      concurrency: 1,
+    });
+    expect(serial.verdict.valid).toBe(true);
+    const lab = memoryLab();
+    const widened = await runScenario({
+      lab,
+      scenario,
+      context: context('memory'),
+      concurrency: 8,
+      raceWindowMs: 2,
+    });
+    expect(lab.calls.raceWindow).toBeGreaterThan(0);
+    expect(widened.verdict.violations.map((v) => v.kind)).toContain('lost-update');
+    expect(widened.matchesExpectation).toBe(true);
+  });
+
+  it('turns an exception into info (effect unknown) and keeps going; the checkers reconcile it', async () => {
+    const result = await runScenario({
+      lab: memoryLab({ throwEvery: 10 }),
+      scenario: withdrawStorm({ balance: 100, count: 80 }),
+      context: context('memory'),
+      concurrency: 1,
+    });
+    expect(result.history).toHaveLength(80);
+    expect(result.counts.info).toBe(5);
+    expect(result.history.find((op) => op.outcome?.type === 'info')?.outcome).toEqual({
+      type: 'info',
+      error: 'connection reset after commit',
+    });
+    // The thrown withdrawals did take effect: the ledger shows it, conservation allows it,
+    // and the exact-count check cannot decide, so the verdict is unknown rather than false.
+    expect(result.verdict.valid).toBe('unknown');
+    expect(result.verdict.violations).toEqual([]);
+  });
+
+  it('answers invalid_amount before the lab sees anything but a positive safe integer', async () => {
+    const lab = memoryLab();
+    for (const amount of [0, -2, 1.5, Number.NaN, 2 ** 53]) {
+      const result = await runScenario({
+        lab,
+        scenario: {
+          ...withdrawStorm({ balance: 100, count: 3 }),
+          ops: () => [{ kind: 'withdraw', accountId: 1, amount }],
+        },
+        context: context('memory'),
+      });
+      expect(result.history[0]?.outcome).toMatchObject({ type: 'fail', reason: 'invalid_amount' });
+      expect(result.finalState.accounts[0]?.balance).toBe(100);
+    }
+    expect(lab.calls.raceWindow).toBe(0);
+  });
+
+  it('refuses a scenario the lab does not declare', async () => {
+    const lab = { ...memoryLab(), expect: {} };
+    await expect(runScenario({ lab, scenario: withdrawStorm(), context: context('memory') })).rejects.toThrow(
+      'does not support scenario withdraw-storm',
+    );
+  });
+});
