@@ -3,8 +3,12 @@ import {
   type BackoffOptions,
   backoffCeilingMs,
   backoffDelayMs,
+  backoffFromOptions,
+  type Lab,
   type RandomSource,
   RETRY,
+  resolveLabOptions,
+  retryOptionSpecs,
   retryWithBackoff,
 } from '../src/index.ts';
 
@@ -131,5 +135,24 @@ describe('retryWithBackoff', () => {
         () => 'x',
       ),
     ).toBe('x');
+  });
+});
+
+describe('retryOptionSpecs', () => {
+  const lab = { name: 'retrying', options: retryOptionSpecs({ retryLimit: 7, baseMs: 3, capMs: 90 }) } as Lab;
+
+  it('declares the shared options with the given defaults, and backoffFromOptions reads them back', () => {
+    const resolved = resolveLabOptions(lab, {});
+    expect(resolved).toEqual({ 'retry-limit': 7, 'backoff-base-ms': 3, 'backoff-cap-ms': 90 });
+    // A retry limit of 7 allows 8 attempts in all.
+    expect(backoffFromOptions(resolved)).toEqual({ baseMs: 3, capMs: 90, maxAttempts: 8 });
+    expect(backoffFromOptions(resolveLabOptions(lab, { 'retry-limit': '0' })).maxAttempts).toBe(1);
+  });
+
+  it('rejects a negative retry limit or backoff, naming the accepted range', () => {
+    expect(() => resolveLabOptions(lab, { 'retry-limit': -1 })).toThrow(
+      /--retry-limit must be an integer from 0 to/,
+    );
+    expect(() => resolveLabOptions(lab, { 'backoff-cap-ms': 'soon' })).toThrow(/--backoff-cap-ms/);
   });
 });
