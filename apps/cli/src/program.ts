@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { k6Command } from './commands/k6-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { runCommand } from './commands/run-command.ts';
+import { serveCommand } from './commands/serve-command.ts';
 
 /** The `lab` command and its subcommands, one file each under commands/. */
 export const createProgram = (): Command =>
@@ -8,4 +10,6 @@ export const createProgram = (): Command =>
     .description('See, teach and compare how concurrent updates go wrong and how locking prevents it.')
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(listCommand())
-    .addCommand(runCommand());
+    .addCommand(runCommand())
+    .addCommand(serveCommand())
+    .addCommand(k6Command());

@@ -24,9 +24,18 @@ export interface ReplicaSetOptions {
   readonly output?: (line: string) => void;
 }
 
+/** A replica that ended without being asked to. */
+export interface ReplicaExit {
+  readonly index: number;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 export interface ReplicaSet {
   /** Base URL of each replica, in order. */
   readonly urls: readonly string[];
+  /** Resolves when a replica exits before `stop()` was called (a crash, a kill from outside). */
+  readonly exited: Promise<ReplicaExit>;
   /** SIGTERM to every replica (graceful), SIGKILL to any still running after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -84,8 +93,14 @@ export const startReplicaSet = async (options: ReplicaSetOptions): Promise<Repli
   const host = options.host ?? '127.0.0.1';
   const base = await findConsecutiveFreePorts(options.replicas, host, options.port);
   const children: ChildProcess[] = [];
+  let stopping = false;
+  let reportExit: (exit: ReplicaExit) => void = () => {};
+  const exited = new Promise<ReplicaExit>((resolve) => {
+    reportExit = resolve;
+  });
   const write = options.output ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stop = async (graceMs = 15_000) => {
+    stopping = true;
     const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
     const exits = running.map((child) => once(child, 'exit').catch(() => undefined));
     for (const child of running) child.kill('SIGTERM');
@@ -117,6 +132,9 @@ export const startReplicaSet = async (options: ReplicaSetOptions): Promise<Repli
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.push(child);
+      child.once('exit', (code, signal) => {
+        if (!stopping) reportExit({ index, code, signal });
+      });
       outputs.push('');
       const keep = (chunk: Buffer) => {
         const text = chunk.toString();
@@ -135,6 +153,7 @@ export const startReplicaSet = async (options: ReplicaSetOptions): Promise<Repli
     );
     return {
       urls,
+      exited,
       stop: async (graceMs) => {
         await stop(graceMs);
         process.off('exit', onExit);

@@ -49,11 +49,17 @@ const quantity = (field: string) =>
       });
   });
 
-const bodySchema = (field: 'amount' | 'qty') =>
-  z.strictObject(
-    { [field]: quantity(field) },
+// Built once: a zod schema is compiled on construction, far too slow to build per request.
+const bodySchemas = {
+  amount: z.strictObject(
+    { amount: quantity('amount') },
     { error: (issue) => `the body must be a JSON object; got ${describeInput(issue.input)}` },
-  );
+  ),
+  qty: z.strictObject(
+    { qty: quantity('qty') },
+    { error: (issue) => `the body must be a JSON object; got ${describeInput(issue.input)}` },
+  ),
+} as const;
 
 const accountIdSchema = z
   .string()
@@ -66,8 +72,8 @@ const skuSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
 /** Validates `{ "<field>": n }`: exactly that one field, a positive safe integer, nothing else. */
 export const parseQuantityBody = (body: unknown, field: 'amount' | 'qty'): Validated<number> => {
   const example = `{"${field}": <${AMOUNT_ACCEPTED}>}`;
-  const result = bodySchema(field).safeParse(body);
-  if (result.success) return { ok: true, value: result.data[field] as number };
+  const result = bodySchemas[field].safeParse(body);
+  if (result.success) return { ok: true, value: (result.data as Record<string, unknown>)[field] as number };
   const issue = result.error.issues[0];
   if (issue?.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
