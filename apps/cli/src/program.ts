@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { compareCommand } from './commands/compare-command.ts';
 import { k6Command } from './commands/k6-command.ts';
 import { listCommand } from './commands/list-command.ts';
+import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
 
@@ -12,4 +14,6 @@ export const createProgram = (): Command =>
     .addCommand(listCommand())
     .addCommand(runCommand())
     .addCommand(serveCommand())
-    .addCommand(k6Command());
+    .addCommand(k6Command())
+    .addCommand(compareCommand())
+    .addCommand(reportCommand());

@@ -1,0 +1,227 @@
+import type { LabInfo, ReportDocument, RunError, RunJson } from './report-schema.ts';
+
+/** A measurement over the K runs of one cell: the median, and the range it spread over. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** How many runs it summarises. */
+  readonly n: number;
+}
+
+/** `safe`: every run kept every invariant. `unsafe`: at least one run broke one. `unknown`: undecided. */
+export type CellVerdict = 'safe' | 'unsafe' | 'unknown';
+
+export interface CellViolation {
+  readonly kind: string;
+  /** Per run; a run without this kind counts 0. */
+  readonly count: Spread;
+  /** The first example seen, from whichever run had one. */
+  readonly example: string;
+}
+
+/** A lab as a row of the matrix: its name and the options it ran with (a lab may appear once per option set). */
+export interface LabRow {
+  readonly key: string;
+  readonly lab: string;
+  readonly options: Readonly<Record<string, string | number>>;
+  /** `lab` alone, or `lab (option=value, …)` when the lab takes options. */
+  readonly label: string;
+}
+
+/** Every run of one lab on one scenario, summarised. */
+export interface Cell {
+  readonly row: LabRow;
+  readonly scenario: string;
+  readonly runs: readonly RunJson[];
+  readonly expectation: 'safe' | 'unsafe';
+  readonly verdict: CellVerdict;
+  readonly verdictRuns: { readonly safe: number; readonly unsafe: number; readonly unknown: number };
+  /** The cell verdict equals the expectation: an unsafe lab must break in at least one run, a safe lab in none. */
+  readonly matchesExpectation: boolean;
+  readonly violations: readonly CellViolation[];
+  readonly violationTotal: Spread;
+  readonly ok: Spread;
+  readonly fail: Spread;
+  readonly failByReason: Readonly<Record<string, Spread>>;
+  readonly info: Spread;
+  readonly total: Spread;
+  readonly throughput: Spread;
+  readonly p50: Spread;
+  readonly p95: Spread;
+  readonly p99: Spread;
+  readonly max: Spread;
+  readonly retries: Spread;
+  readonly conflicts: Spread;
+  readonly lockWaitMs: Spread;
+  /** Lock wait divided by operations: comparable with latency. */
+  readonly lockWaitPerOpMs: Spread;
+  readonly attemptsPerOk: Spread;
+  readonly durationMs: Spread;
+}
+
+export interface ReportMatrix {
+  readonly rows: readonly LabRow[];
+  readonly scenarios: readonly string[];
+  readonly cells: readonly Cell[];
+  /** The cell of one row and scenario, if that pair ran. */
+  cell(rowKey: string, scenario: string): Cell | undefined;
+  /** Runs of one row and scenario that could not be carried out. */
+  errors(rowKey: string, scenario: string): readonly RunError[];
+  /** The most runs any cell has (1 unless the comparison was repeated). */
+  readonly repeat: number;
+}
+
+const median = (sorted: readonly number[]): number => {
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/** Median, min and max of the values (all 0 for none). */
+export const spreadOf = (values: readonly number[]): Spread => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    median: median(sorted),
+    min: sorted[0] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+    n: sorted.length,
+  };
+};
+
+const sum = (values: Iterable<number>): number => {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+};
+
+/**
+ * A run's row: every option is part of its identity (pg-transaction per isolation level), but the
+ * label names only the lab's key options and those that differ from their defaults, to stay short.
+ */
+export const rowOf = (
+  run: Pick<RunJson, 'lab' | 'options'>,
+  info?: Pick<LabInfo, 'optionDefaults' | 'keyOptions'>,
+): LabRow => {
+  const entries = Object.entries(run.options).sort(([a], [b]) => a.localeCompare(b));
+  const text = (list: typeof entries) => list.map(([k, v]) => `${k}=${v}`).join(', ');
+  const shown = info
+    ? entries.filter(([k, v]) => info.keyOptions.includes(k) || info.optionDefaults[k] !== v)
+    : entries;
+  const key = text(entries);
+  const label = text(shown);
+  return {
+    key: key ? `${run.lab} ${key}` : run.lab,
+    lab: run.lab,
+    options: run.options,
+    label: label ? `${run.lab} (${label})` : run.lab,
+  };
+};
+
+const verdictOfRun = (run: RunJson): CellVerdict =>
+  run.verdict.valid === true ? 'safe' : run.verdict.valid === false ? 'unsafe' : 'unknown';
+
+const summarizeCell = (row: LabRow, scenario: string, runs: readonly RunJson[]): Cell => {
+  const first = runs[0] as RunJson;
+  const verdictRuns = { safe: 0, unsafe: 0, unknown: 0 };
+  for (const run of runs) verdictRuns[verdictOfRun(run)]++;
+  const verdict: CellVerdict =
+    verdictRuns.unsafe > 0 ? 'unsafe' : verdictRuns.unknown > 0 ? 'unknown' : 'safe';
+
+  const kinds = new Map<string, string>();
+  for (const run of runs)
+    for (const v of run.verdict.violations) if (!kinds.has(v.kind)) kinds.set(v.kind, v.example);
+  const violations = [...kinds].map(([kind, example]) => ({
+    kind,
+    example,
+    count: spreadOf(
+      runs.map((run) => sum(run.verdict.violations.filter((v) => v.kind === kind).map((v) => v.count))),
+    ),
+  }));
+  const reasons = new Set(runs.flatMap((run) => Object.keys(run.counts.fail)));
+  const failByReason = Object.fromEntries(
+    [...reasons].sort().map((reason) => [reason, spreadOf(runs.map((run) => run.counts.fail[reason] ?? 0))]),
+  );
+  const of = (pick: (run: RunJson) => number) => spreadOf(runs.map(pick));
+  return {
+    row,
+    scenario,
+    runs,
+    expectation: first.expectation,
+    verdict,
+    verdictRuns,
+    matchesExpectation: verdict === first.expectation,
+    violations: violations.sort((a, b) => b.count.median - a.count.median || a.kind.localeCompare(b.kind)),
+    violationTotal: of((run) => sum(run.verdict.violations.map((v) => v.count))),
+    ok: of((run) => run.counts.ok),
+    fail: of((run) => sum(Object.values(run.counts.fail))),
+    failByReason,
+    info: of((run) => run.counts.info),
+    total: of((run) => run.counts.total),
+    throughput: of((run) => run.throughputOpsPerSec),
+    p50: of((run) => run.latencyMs.p50),
+    p95: of((run) => run.latencyMs.p95),
+    p99: of((run) => run.latencyMs.p99),
+    max: of((run) => run.latencyMs.max),
+    retries: of((run) => run.contention.retries),
+    conflicts: of((run) => run.contention.conflicts),
+    lockWaitMs: of((run) => run.contention.lockWaitMs),
+    lockWaitPerOpMs: of((run) => (run.counts.total > 0 ? run.contention.lockWaitMs / run.counts.total : 0)),
+    attemptsPerOk: of((run) => run.contention.attemptsPerOk),
+    durationMs: of((run) => run.durationMs),
+  };
+};
+
+/**
+ * Groups a report's runs into cells (lab with its options × scenario) and summarises each.
+ * Rows keep the order labs were asked for in; scenarios too.
+ */
+export const summarizeReport = (report: ReportDocument): ReportMatrix => {
+  const rows = new Map<string, LabRow>();
+  const groups = new Map<string, RunJson[]>();
+  const infoOf = (lab: string) => report.labs.find((info) => info.name === lab);
+  const cellKey = (rowKey: string, scenario: string) => `${rowKey}\u0000${scenario}`;
+  for (const { result } of report.runs) {
+    const row = rowOf(result, infoOf(result.lab));
+    if (!rows.has(row.key)) rows.set(row.key, row);
+    const key = cellKey(row.key, result.scenario);
+    groups.set(key, [...(groups.get(key) ?? []), result]);
+  }
+  const errors = new Map<string, RunError[]>();
+  for (const error of report.errors) {
+    const row = rowOf(error, infoOf(error.lab));
+    if (!rows.has(row.key)) rows.set(row.key, row);
+    const key = cellKey(row.key, error.scenario);
+    errors.set(key, [...(errors.get(key) ?? []), error]);
+  }
+  const labOrder = (lab: string) => {
+    const at = report.settings.labs.indexOf(lab);
+    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
+  };
+  const orderedRows = [...rows.values()].sort((a, b) => labOrder(a.lab) - labOrder(b.lab));
+  const ran = new Set([
+    ...report.runs.map((run) => run.result.scenario),
+    ...report.errors.map((e) => e.scenario),
+  ]);
+  const scenarios = [
+    ...report.settings.scenarios.filter((s) => ran.has(s)),
+    ...[...ran].filter((s) => !report.settings.scenarios.includes(s)),
+  ];
+  const cells = new Map<string, Cell>();
+  for (const row of orderedRows) {
+    for (const scenario of scenarios) {
+      const runs = groups.get(cellKey(row.key, scenario));
+      if (runs) cells.set(cellKey(row.key, scenario), summarizeCell(row, scenario, runs));
+    }
+  }
+  return {
+    rows: orderedRows,
+    scenarios,
+    cells: [...cells.values()],
+    cell: (rowKey, scenario) => cells.get(cellKey(rowKey, scenario)),
+    errors: (rowKey, scenario) => errors.get(cellKey(rowKey, scenario)) ?? [],
+    repeat: Math.max(1, ...[...groups.values()].map((runs) => runs.length)),
+  };
+};

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/** Written into every report.json so that a reader can tell a report from any other JSON file. */
+export const REPORT_FORMAT = 'concurrency-lab/report';
+export const REPORT_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const measure = z.number().finite();
+
+const stateSchema = z.object({
+  accounts: z.array(z.object({ id: z.number(), balance: z.number(), version: z.number() })).readonly(),
+  items: z
+    .array(z.object({ sku: z.string(), available: z.number(), reserved: z.number(), version: z.number() }))
+    .readonly(),
+});
+
+/**
+ * One run as `lab run --json` prints it (the harness's RunResult without its history). Fields the
+ * report does not read are still validated where cheap, so a truncated file is caught early.
+ */
+export const runJsonSchema = z.object({
+  lab: z.string().min(1),
+  scenario: z.string().min(1),
+  options: z.record(z.string(), z.union([z.string(), z.number()])),
+  concurrency: count,
+  seed: z.number(),
+  raceWindowMs: z.number().nonnegative(),
+  verdict: z.object({
+    valid: z.union([z.boolean(), z.literal('unknown')]),
+    // readonly, like the harness's own types, so a RunResult is accepted as it is.
+    violations: z.array(z.object({ kind: z.string(), count, example: z.string() })).readonly(),
+  }),
+  expectation: z.enum(['safe', 'unsafe']),
+  matchesExpectation: z.boolean(),
+  expected: z.object({
+    ok: count.optional(),
+    fail: z.record(z.string(), count).optional(),
+    balances: z.record(z.string(), z.number()).optional(),
+    items: z.record(z.string(), z.object({ available: z.number(), reserved: z.number() })).optional(),
+  }),
+  counts: z.object({ ok: count, fail: z.record(z.string(), count), info: count, total: count }),
+  durationMs: measure.nonnegative(),
+  throughputOpsPerSec: measure.nonnegative(),
+  latencyMs: z.object({ p50: measure, p95: measure, p99: measure, max: measure, mean: measure }),
+  contention: z.object({
+    conflicts: count,
+    retries: count,
+    lockWaitMs: measure.nonnegative(),
+    attemptsPerOk: measure.nonnegative(),
+  }),
+  initialState: stateSchema,
+  finalState: stateSchema,
+});
+
+/** What the lab is, copied from the catalog at compare time so a report reads on its own later. */
+export const labInfoSchema = z.object({
+  name: z.string().min(1),
+  title: z.string(),
+  summary: z.string(),
+  needs: z.array(z.string()),
+  /** Each option's default: a row label names only options that differ from it… */
+  optionDefaults: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
+  /** …and these, always (choices that change what the lab is, such as an isolation level). */
+  keyOptions: z.array(z.string()).default([]),
+});
+
+export const scenarioInfoSchema = z.object({
+  name: z.string().min(1),
+  title: z.string(),
+  description: z.string(),
+});
+
+/** Where and when the runs happened: what a reader needs to judge the numbers. */
+export const environmentSchema = z.object({
+  node: z.string(),
+  /** `SELECT version()`, or null when no lab used Postgres or it could not be asked. */
+  postgres: z.string().nullable(),
+  /** `redis_version` from INFO server, or null when no lab used Redis. */
+  redis: z.string().nullable(),
+  platform: z.string(),
+  arch: z.string(),
+  cpus: count,
+  cpuModel: z.string(),
+  totalMemoryMb: count,
+  /** ISO 8601 time the comparison started. */
+  date: z.string(),
+  seed: z.number(),
+});
+
+/** What the comparison was asked to do. */
+export const settingsSchema = z.object({
+  labs: z.array(z.string()),
+  scenarios: z.array(z.string()),
+  /** null: each scenario's own concurrency. */
+  concurrency: count.nullable(),
+  repeat: count.min(1),
+  raceWindowMs: z.number().nonnegative(),
+  /** null: scenarios at the size of the scenario catalog; otherwise scaled to about this many operations. */
+  ops: count.nullable(),
+});
+
+export const reportDocumentSchema = z.object({
+  format: z.literal(REPORT_FORMAT),
+  version: z.literal(REPORT_VERSION),
+  /** The command line that produced the report, for reproducing it. */
+  command: z.string(),
+  settings: settingsSchema,
+  environment: environmentSchema,
+  labs: z.array(labInfoSchema),
+  scenarios: z.array(scenarioInfoSchema),
+  /** Every run, in the order they ran; `repetition` counts from 1 within a lab × scenario cell. */
+  runs: z.array(z.object({ repetition: count.min(1), result: runJsonSchema })),
+  /** Runs that could not be carried out (a service that would not start, say): shown, and they fail the comparison. */
+  errors: z
+    .array(
+      z.object({
+        lab: z.string().min(1),
+        options: z.record(z.string(), z.union([z.string(), z.number()])),
+        scenario: z.string().min(1),
+        repetition: count.min(1),
+        message: z.string(),
+      }),
+    )
+    .default([]),
+});
+
+export type RunJson = z.infer<typeof runJsonSchema>;
+export type LabInfo = z.infer<typeof labInfoSchema>;
+export type ScenarioInfo = z.infer<typeof scenarioInfoSchema>;
+export type ReportEnvironment = z.infer<typeof environmentSchema>;
+export type ReportSettings = z.infer<typeof settingsSchema>;
+export type ReportDocument = z.infer<typeof reportDocumentSchema>;
+export type ReportRun = ReportDocument['runs'][number];
+export type RunError = ReportDocument['errors'][number];

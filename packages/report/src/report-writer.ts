@@ -1,0 +1,48 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderHtmlReport } from './html-report.ts';
+import { type K6Problem, type K6Run, readK6Summaries } from './k6-summary.ts';
+import { labsHrefFrom } from './lab-links.ts';
+import { renderMarkdownReport } from './markdown-report.ts';
+import { REPORT_FILES } from './report-file.ts';
+import type { ReportDocument } from './report-schema.ts';
+
+export interface WritePagesOptions {
+  /** Folders of k6 summaries to include (default: `<dir>/k6`); missing folders are skipped. */
+  readonly k6Folders?: readonly string[];
+  /** Relative URL from `dir` to the labs folder (default: computed from where `dir` is). */
+  readonly labsHref?: string;
+}
+
+export interface WrittenPages {
+  readonly markdown: string;
+  readonly html: string;
+  readonly k6: { readonly runs: readonly K6Run[]; readonly problems: readonly K6Problem[] };
+}
+
+/** Writes report.json into `dir` (created when missing), formatted for people who diff it. */
+export const writeReportJson = async (dir: string, report: ReportDocument): Promise<string> => {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, REPORT_FILES.json);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+};
+
+/** Builds report.md and report.html in `dir` from the report and any k6 summaries found; returns their paths. */
+export const writeReportPages = async (
+  dir: string,
+  report: ReportDocument,
+  options: WritePagesOptions = {},
+): Promise<WrittenPages> => {
+  const k6 = await readK6Summaries(
+    options.k6Folders ?? [join(dir, 'k6')],
+    report.labs.map((lab) => lab.name),
+  );
+  const render = { labsHref: options.labsHref ?? labsHrefFrom(dir), k6 };
+  const markdown = join(dir, REPORT_FILES.markdown);
+  const html = join(dir, REPORT_FILES.html);
+  await mkdir(dir, { recursive: true });
+  await writeFile(markdown, renderMarkdownReport(report, render));
+  await writeFile(html, await renderHtmlReport(report, render));
+  return { markdown, html, k6 };
+};
