@@ -11,6 +11,7 @@ import {
   type Outcome,
   ok,
   RETRY,
+  resolveLabOptions,
   retryOptionSpecs,
   retryWithBackoff,
   type StockItem,
@@ -76,7 +77,9 @@ export const optimisticLab: Lab = {
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
     const store = postgresStore(ctx);
-    const backoff = backoffFromOptions(ctx.options);
+    // Resolved again because not every caller fills in the defaults (runLab passes options as given).
+    const options = resolveLabOptions(optimisticLab, ctx.options);
+    const backoff = backoffFromOptions(options);
     // An attempt answers an outcome, or undefined when its compare-and-set matched no row.
     const optimistically = <V>(op: OpContext, attempt: () => Promise<Outcome<V> | undefined>) =>
       retryWithBackoff(

@@ -6,6 +6,7 @@ import {
   type LabOperations,
   type OpContext,
   RETRY,
+  resolveLabOptions,
   retryOptionSpecs,
   retryWithBackoff,
   sessionFrom,
@@ -65,8 +66,10 @@ export const pgTransactionLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const level = LEVELS[ctx.options.isolation as keyof typeof LEVELS];
-    const backoff = backoffFromOptions(ctx.options);
+    // Resolved again because not every caller fills in the defaults (runLab passes options as given).
+    const options = resolveLabOptions(pgTransactionLab, ctx.options);
+    const backoff = backoffFromOptions(options);
+    const level = LEVELS[options.isolation as keyof typeof LEVELS];
     const inTransaction = <R>(op: OpContext, work: (steps: LabOperations) => Promise<R>) =>
       retryWithBackoff(
         backoff,

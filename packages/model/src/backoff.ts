@@ -56,7 +56,11 @@ export const retryWithBackoff = async <R, E>(
   exhausted: () => E,
   { onRetry, random = Math.random, sleep: wait = (ms) => sleep(ms) }: RetryHooks = {},
 ): Promise<R | E> => {
-  const attempts = Math.max(1, Math.floor(options.maxAttempts));
+  // A NaN or zero here would silently answer `exhausted()` without a single attempt.
+  if (!Number.isSafeInteger(options.maxAttempts) || options.maxAttempts < 1) {
+    throw new RangeError(`maxAttempts must be a whole number from 1, got ${options.maxAttempts}`);
+  }
+  const attempts = options.maxAttempts;
   for (let n = 1; n <= attempts; n++) {
     if (n > 1) {
       const delay = backoffDelayMs(n - 1, options, random);
@@ -104,9 +108,20 @@ export const retryOptionSpecs = (defaults: RetryOptionDefaults): Readonly<Record
   },
 });
 
-/** The backoff that the options declared by `retryOptionSpecs` describe (already resolved and validated). */
-export const backoffFromOptions = (options: Readonly<Record<string, LabOptionValue>>): BackoffOptions => ({
-  baseMs: Number(options['backoff-base-ms']),
-  capMs: Number(options['backoff-cap-ms']),
-  maxAttempts: Number(options['retry-limit']) + 1,
-});
+/** The backoff that the options declared by `retryOptionSpecs` describe; throws if they were not resolved. */
+export const backoffFromOptions = (options: Readonly<Record<string, LabOptionValue>>): BackoffOptions => {
+  const read = (name: string): number => {
+    const value = options[name];
+    if (typeof value !== 'number') {
+      throw new TypeError(
+        `option --${name} is ${String(value)}; resolve the lab's options (resolveLabOptions) first`,
+      );
+    }
+    return value;
+  };
+  return {
+    baseMs: read('backoff-base-ms'),
+    capMs: read('backoff-cap-ms'),
+    maxAttempts: read('retry-limit') + 1,
+  };
+};

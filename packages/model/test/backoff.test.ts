@@ -114,6 +114,18 @@ describe('retryWithBackoff', () => {
     expect(attempts).toBe(3);
   });
 
+  it('refuses a maxAttempts that is not a whole number from 1 rather than making no attempt', async () => {
+    for (const maxAttempts of [0, Number.NaN, 2.5, Number.POSITIVE_INFINITY]) {
+      await expect(
+        retryWithBackoff(
+          { ...options, maxAttempts },
+          async () => 1,
+          () => 0,
+        ),
+      ).rejects.toThrow(RangeError);
+    }
+  });
+
   it('makes one attempt when maxAttempts is 1 and does not retry exceptions', async () => {
     let attempts = 0;
     await expect(
@@ -147,6 +159,10 @@ describe('retryOptionSpecs', () => {
     // A retry limit of 7 allows 8 attempts in all.
     expect(backoffFromOptions(resolved)).toEqual({ baseMs: 3, capMs: 90, maxAttempts: 8 });
     expect(backoffFromOptions(resolveLabOptions(lab, { 'retry-limit': '0' })).maxAttempts).toBe(1);
+  });
+
+  it('refuses options that were never resolved instead of retrying zero times', () => {
+    expect(() => backoffFromOptions({})).toThrow(/--backoff-base-ms is undefined; resolve the lab's options/);
   });
 
   it('rejects a negative retry limit or backoff, naming the accepted range', () => {
