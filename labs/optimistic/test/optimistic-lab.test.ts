@@ -20,7 +20,7 @@ describe('optimistic on Postgres', () => {
     const result = await runLab(hub, {
       lab: optimisticLab,
       scenario: scenarioNamed('withdraw-storm'),
-      options: options(),
+      // No options at all: the lab must fill in its own defaults.
     });
     expect(result.concurrency).toBe(100);
     expect(result.verdict.violations).toEqual([]);

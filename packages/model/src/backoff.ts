@@ -16,8 +16,9 @@ export type RandomSource = () => number;
 
 /** The delay ceiling before retry number `retry` (1 = the first retry): min(cap, base · 2^(retry-1)). */
 export const backoffCeilingMs = (retry: number, { baseMs, capMs }: BackoffOptions): number =>
-  // Math.min first keeps 2 ** (a large retry) from ever mattering: Infinity is capped too.
-  Math.max(0, Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1)));
+  // The exponent stops at 40 (2^40 ms is decades, past any cap): beyond 1023 it would be
+  // Infinity, and 0 · Infinity is NaN when the base is 0.
+  Math.max(0, Math.min(capMs, baseMs * 2 ** Math.min(40, Math.max(0, retry - 1))));
 
 /**
  * The delay before retry number `retry`, with "full jitter": uniform in [0, ceiling). The jitter

@@ -34,6 +34,8 @@ describe('backoffCeilingMs', () => {
 
   it('stays at the cap for absurdly many retries (no Infinity, no NaN)', () => {
     expect(backoffCeilingMs(5000, options)).toBe(100);
+    expect(backoffCeilingMs(5000, { ...options, baseMs: 0 })).toBe(0);
+    expect(backoffDelayMs(5000, { ...options, baseMs: 0 })).toBe(0);
   });
 });
 
