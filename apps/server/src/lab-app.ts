@@ -97,6 +97,12 @@ export const createLabApp = (options: LabAppOptions): Express => {
     next: NextFunction,
     handle: () => Promise<void>,
   ): void => {
+    // An empty body is a missing body whatever its content type says (body-parser would make it {}).
+    if (req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined) {
+      req.body = undefined;
+      handle().catch(next);
+      return;
+    }
     if (req.is('application/json') === false) {
       badRequest(res, {
         field: 'content-type',

@@ -88,10 +88,14 @@ export const startLabServer = async (config: ServerConfig, hub: ServiceHub): Pro
       closed ??= (async () => {
         closing = true;
         const stopped = new Promise<void>((resolve) => bound.close(() => resolve()));
-        // Idle keep-alive connections would otherwise hold close() open until they time out.
+        // Idle keep-alive connections would otherwise hold close() open until they time out. A
+        // request in flight when close() began keeps its connection alive after its response (its
+        // headers were decided earlier), so idle connections are closed again until all are gone.
         bound.closeIdleConnections();
+        const sweep = setInterval(() => bound.closeIdleConnections(), 50);
         const timer = setTimeout(() => bound.closeAllConnections(), graceMs);
         await stopped;
+        clearInterval(sweep);
         clearTimeout(timer);
         await releaseAll();
       })();

