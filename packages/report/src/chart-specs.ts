@@ -296,10 +296,10 @@ export const chartSpecs = (matrix: ReportMatrix, width = 1280): ChartSpec[] => {
             field: 'kind',
             type: 'nominal',
             title: 'kind',
-            legend: { columns: 4 },
+            legend: { columns: 4, labelLimit: 300 },
             scale: {
               domain: kinds.length > 0 ? kinds : ['none'],
-              range: ['#c62828', '#ef6c00', '#ad1457', '#6a1b9a', '#f9a825', '#4e342e', '#d84315', '#880e4f'],
+              range: ['#c62828', '#ef6c00', '#ad1457', '#f9a825', '#6d4c41', '#f06292', '#bf360c', '#616161'],
             },
           },
           tooltip: [{ field: 'lab' }, { field: 'kind' }, { field: 'count' }],

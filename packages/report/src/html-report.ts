@@ -212,13 +212,22 @@ const k6Html = (options: RenderOptions) => {
   const rows = k6.runs.map((run) => {
     const verdict = k6Verdict(run);
     const cls = verdict === 'PASSED' ? 'safe' : 'unsafe';
+    // One per line; the ones that say something went wrong in red.
     const counters =
       Object.entries(run.counters)
-        .map(([n, v]) => `${n} ${formatNumber(v)}`)
-        .join(', ') || '—';
+        .map(([n, v]) => {
+          const bad = v > 0 && /violation|unexpected/i.test(n);
+          return `<span class="line${bad ? ' kind' : ''}">${escapeHtml(n)} ${escapeHtml(formatNumber(v))}</span>`;
+        })
+        .join('') || '—';
     const thresholds =
-      run.thresholds.map((t) => `${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}`).join(', ') || '—';
-    return `<tr class="${cls}"><td><code>${escapeHtml(run.file)}</code></td><td>${run.lab ? labLink(options, run.lab, run.lab) : '?'}</td><td>${escapeHtml(run.scenario ?? '?')}</td><td class="num">${value(run.replicas)}</td><td><span class="badge ${cls}">${verdict === 'PASSED' ? '✓' : '✗'} ${verdict}</span></td><td class="num">${value(run.requests)}</td><td class="num">${value(run.requestsPerSec)}</td><td class="num">${value(run.latencyMs.p50)}</td><td class="num">${value(run.latencyMs.p95)}</td><td class="num">${value(run.latencyMs.p99)}</td><td>${escapeHtml(counters)}</td><td>${escapeHtml(thresholds)}</td></tr>`;
+      run.thresholds
+        .map(
+          (t) =>
+            `<span class="line${t.ok ? '' : ' kind'}">${t.ok ? '✓' : '✗'} ${escapeHtml(t.metric)} ${escapeHtml(t.expression)}</span>`,
+        )
+        .join('') || '—';
+    return `<tr class="${cls}"><td class="lab"><code>${escapeHtml(run.file)}</code></td><td>${run.lab ? labLink(options, run.lab, run.lab) : '?'}</td><td>${escapeHtml(run.scenario ?? '?')}</td><td class="num">${value(run.replicas)}</td><td><span class="badge ${cls}">${verdict === 'PASSED' ? '✓' : '✗'} ${verdict}</span></td><td class="num">${value(run.requests)}</td><td class="num">${value(run.requestsPerSec)}</td><td class="num">${value(run.latencyMs.p50)}</td><td class="num">${value(run.latencyMs.p95)}</td><td class="num">${value(run.latencyMs.p99)}</td><td>${counters}</td><td>${thresholds}</td></tr>`;
   });
   const problems = k6.problems.map(
     (p) => `<li>Skipped <code>${escapeHtml(p.file)}</code>: ${escapeHtml(p.problem)}</li>`,

@@ -12,6 +12,8 @@ export interface WritePagesOptions {
   readonly k6Folders?: readonly string[];
   /** Relative URL from `dir` to the labs folder (default: computed from where `dir` is). */
   readonly labsHref?: string;
+  /** Told about every warning vega-lite gives while rendering a chart. */
+  readonly onChartWarning?: (message: string) => void;
 }
 
 export interface WrittenPages {
@@ -38,7 +40,11 @@ export const writeReportPages = async (
     options.k6Folders ?? [join(dir, 'k6')],
     report.labs.map((lab) => lab.name),
   );
-  const render = { labsHref: options.labsHref ?? labsHrefFrom(dir), k6 };
+  const render = {
+    labsHref: options.labsHref ?? labsHrefFrom(dir),
+    k6,
+    ...(options.onChartWarning ? { onChartWarning: options.onChartWarning } : {}),
+  };
   const markdown = join(dir, REPORT_FILES.markdown);
   const html = join(dir, REPORT_FILES.html);
   await mkdir(dir, { recursive: true });

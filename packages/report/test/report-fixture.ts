@@ -1,0 +1,10 @@
+import { fileURLToPath } from 'node:url';
+
+/** A report.json written by a real `lab compare` (6 labs × 2 scenarios × 2 runs, scaled to 60 operations). */
+export const FIXTURE_REPORT = fileURLToPath(new URL('./fixtures/report.json', import.meta.url));
+
+/** Two k6 summaries: k6's handleSummary form, and the flat --summary-export form named by its file. */
+export const FIXTURE_K6 = fileURLToPath(new URL('./fixtures/k6', import.meta.url));
+
+/** Where tests put what CI keeps as artifacts (gitignored). */
+export const TEST_OUTPUT = fileURLToPath(new URL('../test-output', import.meta.url));
