@@ -1,15 +1,5 @@
+import type { K6_ENV } from './env-vars.ts';
 import { K6_SCENARIOS, type K6ScenarioName } from './plans.ts';
-
-/** The environment variables every k6 scenario reads (pass them with `k6 run -e NAME=value`). */
-export const K6_ENV = {
-  LAB_URLS: 'comma-separated base URLs of the server replicas (default http://127.0.0.1:8080)',
-  LAB_LAB: 'the lab to drive (default update-returning)',
-  LAB_EXPECT: 'safe or unsafe: what the lab should be here; safe adds the failing thresholds (default safe)',
-  LAB_ADMIN_TOKEN: 'the servers’ LAB_ADMIN_TOKEN, needed to reset the state in setup()',
-  LAB_RESULTS_DIR: 'folder for the JSON summary (default results/k6)',
-  LAB_ALLOW_REMOTE:
-    '1 to accept URLs that are not loopback addresses (compose, Kubernetes); default: loopback only',
-} as const;
 
 export interface RunConfig {
   readonly scenario: K6ScenarioName;
@@ -18,6 +8,8 @@ export interface RunConfig {
   readonly expect: 'safe' | 'unsafe';
   readonly adminToken: string;
   readonly resultsDir: string;
+  readonly exactCounts: boolean;
+  readonly checkHistory: 'local' | 'ledger';
 }
 
 const env = (name: keyof typeof K6_ENV): string | undefined => {
@@ -53,6 +45,13 @@ export const runConfig = (scenario: K6ScenarioName): RunConfig => {
   const lab = env('LAB_LAB') ?? 'update-returning';
   if (!/^[a-z][a-z0-9-]*$/.test(lab))
     throw new Error(`LAB_LAB must be a lab name like update-returning; got ${lab}`);
+  const exactCounts = env('LAB_EXACT_COUNTS') ?? '1';
+  if (exactCounts !== '0' && exactCounts !== '1')
+    throw new Error(`LAB_EXACT_COUNTS must be 0 or 1; got ${exactCounts}`);
+  const checkHistory = env('LAB_CHECK_HISTORY') ?? 'local';
+  if (checkHistory !== 'local' && checkHistory !== 'ledger') {
+    throw new Error(`LAB_CHECK_HISTORY must be local or ledger; got ${checkHistory}`);
+  }
   return {
     scenario,
     urls,
@@ -60,5 +59,7 @@ export const runConfig = (scenario: K6ScenarioName): RunConfig => {
     expect,
     adminToken: env('LAB_ADMIN_TOKEN') ?? '',
     resultsDir: (env('LAB_RESULTS_DIR') ?? 'results/k6').replace(/\/+$/, ''),
+    exactCounts: exactCounts === '1',
+    checkHistory,
   };
 };
