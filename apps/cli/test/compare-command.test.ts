@@ -94,7 +94,7 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
       /\| \[update-returning\]\([^)]*labs\/update-returning\/README\.md\) \| ✅ \*\*SAFE\*\*/,
     );
     expect(markdown).toMatch(
-      /flash-sale-update-returning\.json \| update-returning \| flash-sale \| — \| \*\*PASSED\*\* \| 300/,
+      /\| update-returning \(`flash-sale-update-returning\.json`\) \| flash-sale \| — \| \*\*PASSED\*\* \| 300 \|/,
     );
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.match(/<svg /g)).toHaveLength(5);
@@ -112,7 +112,7 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
     expect(stdout).toContain(`Rebuilt from ${join(out, 'report.json')} (with 2 k6 summaries)`);
     expect(statSync(join(out, 'report.md')).mtimeMs).toBeGreaterThan(before);
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(markdown).toMatch(/flash-sale-naive\.json \| naive \| flash-sale \| — \| \*\*UNSAFE\*\*/);
+    expect(markdown).toContain('| naive (`flash-sale-naive.json`) | flash-sale | — | **UNSAFE** | 30 |');
     // --k6 of `lab report` reads the folder where it is; only `lab compare --k6` copies.
     expect(readdirSync(join(out, 'k6'))).toEqual(['flash-sale-update-returning.json']);
   });

@@ -91,6 +91,8 @@ export interface ProbeOptions {
   readonly postgresUrl?: string;
   /** Ask Redis too (a lab that needs Redis or Redlock ran). */
   readonly redis?: boolean;
+  /** The Redis the labs used, asked first when given. */
+  readonly redisUrl?: string;
   readonly seed: number;
   readonly startedAt: Date;
 }
@@ -99,7 +101,11 @@ export interface ProbeOptions {
 export const probeEnvironment = async (options: ProbeOptions): Promise<ReportEnvironment> => {
   const [postgres, redis] = await Promise.all([
     options.postgresUrl ? postgresVersion(options.postgresUrl) : null,
-    options.redis ? redisVersion() : null,
+    options.redis || options.redisUrl
+      ? (options.redisUrl ? redisInfoVersion(options.redisUrl) : Promise.resolve(null)).then(
+          (version) => version ?? redisVersion(),
+        )
+      : null,
   ]);
   return {
     node: process.version,

@@ -1,8 +1,8 @@
 import { type Cell, type ReportMatrix, rowOf, type Spread, summarizeReport } from './cell-summary.ts';
 import { chartSpecs, VERDICT_COLOURS } from './chart-specs.ts';
-import { k6Verdict } from './k6-summary.ts';
+import { k6Details, k6Verdict } from './k6-summary.ts';
 import { labReadmeHref } from './lab-links.ts';
-import { expectedText, type RenderOptions } from './markdown-report.ts';
+import { expectedText, K6_COLUMNS, type RenderOptions } from './markdown-report.ts';
 import {
   DETAIL_COLUMNS,
   formatNumber,
@@ -58,6 +58,7 @@ table.details { width: 100%; font-size: 12.5px; }
 .details .line.wrap { white-space: normal; }
 .nw { white-space: nowrap; }
 .details .kind { color: var(--unsafe); white-space: nowrap; }
+.details .bad { color: var(--unsafe); }
 .details small { color: var(--muted); font-size: 11.5px; }
 small.range { display: block; color: var(--muted); font-size: 11px; white-space: nowrap; }
 th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; text-align: left; }
@@ -76,6 +77,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.unknown { background: var(--unknown); color: #fff; }
 .badge.surprise { background: #fff; color: var(--unsafe); border: 2px solid var(--unsafe); }
 .why { display: block; margin-top: 3px; color: var(--unsafe); font-size: 12.5px; }
+.why.muted { color: var(--muted); }
 .details tr.unsafe td { background: var(--unsafe-bg); }
 .details tr.unsafe td:first-child { box-shadow: inset 4px 0 0 var(--unsafe); }
 .details tr.unknown td { background: var(--unknown-bg); }
@@ -87,6 +89,9 @@ figcaption { color: var(--muted); margin: 2px 0 8px; font-size: 13.5px; }
 .chart { overflow-x: auto; }
 .chart svg { display: block; max-width: 100%; height: auto; }
 .columns dt { font-weight: 700; margin-top: 6px; }
+.legend { columns: 2; column-gap: 40px; font-size: 13.5px; color: var(--muted); padding-left: 18px; }
+.legend li { break-inside: avoid; margin: 2px 0; }
+.legend strong { color: var(--ink); }
 .columns dd { margin: 0 0 0 18px; color: var(--muted); }
 .examples { font-size: 13px; color: var(--muted); }
 .examples code { color: var(--ink); }
@@ -209,32 +214,60 @@ const k6Html = (options: RenderOptions) => {
   const k6 = options.k6;
   if (!k6 || (k6.runs.length === 0 && k6.problems.length === 0)) return '';
   const value = (n: number | null) => (n === null ? '—' : escapeHtml(formatNumber(n)));
+  const lines = (items: readonly { text: string; bad: boolean }[], wrap = false) =>
+    items
+      .map(
+        (item) =>
+          `<span class="line${wrap ? ' wrap' : ''}${item.bad ? ' bad' : ''}">${escapeHtml(item.text)}</span>`,
+      )
+      .join('') || '—';
   const rows = k6.runs.map((run) => {
     const verdict = k6Verdict(run);
-    const cls = verdict === 'PASSED' ? 'safe' : 'unsafe';
+    const cls = verdict === 'PASSED' ? 'safe' : verdict === 'UNKNOWN' ? 'unknown' : 'unsafe';
+    const surprise =
+      run.matchesExpectation === false
+        ? ` <span class="badge surprise">NOT AS EXPECTED</span><span class="why">declared ${escapeHtml(run.expectation ?? '')}</span>`
+        : run.matchesExpectation
+          ? '<span class="why muted">as expected</span>'
+          : '';
     // One per line; the ones that say something went wrong in red.
-    const counters =
-      Object.entries(run.counters)
-        .map(([n, v]) => {
-          const bad = v > 0 && /violation|unexpected/i.test(n);
-          return `<span class="line${bad ? ' kind' : ''}">${escapeHtml(n)} ${escapeHtml(formatNumber(v))}</span>`;
-        })
-        .join('') || '—';
-    const thresholds =
-      run.thresholds
-        .map(
-          (t) =>
-            `<span class="line${t.ok ? '' : ' kind'}">${t.ok ? '✓' : '✗'} ${escapeHtml(t.metric)} ${escapeHtml(t.expression)}</span>`,
-        )
-        .join('') || '—';
-    return `<tr class="${cls}"><td class="lab"><code>${escapeHtml(run.file)}</code></td><td>${run.lab ? labLink(options, run.lab, run.lab) : '?'}</td><td>${escapeHtml(run.scenario ?? '?')}</td><td class="num">${value(run.replicas)}</td><td><span class="badge ${cls}">${verdict === 'PASSED' ? '✓' : '✗'} ${verdict}</span></td><td class="num">${value(run.requests)}</td><td class="num">${value(run.requestsPerSec)}</td><td class="num">${value(run.latencyMs.p50)}</td><td class="num">${value(run.latencyMs.p95)}</td><td class="num">${value(run.latencyMs.p99)}</td><td>${counters}</td><td>${thresholds}</td></tr>`;
+    const details = lines(
+      k6Details(run).map((text) => ({ text, bad: /× (5\d\d|400|other)$|violation|unexpected/.test(text) })),
+    );
+    const violations =
+      run.violations.length === 0
+        ? 'none'
+        : lines(run.violations.map((v) => ({ text: `${v.kind} ×${formatNumber(v.count)}`, bad: true })));
+    const thresholds = lines(
+      run.thresholds.map((t) => ({ text: `${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}`, bad: !t.ok })),
+      true,
+    );
+    const cells = [
+      `<td class="lab">${run.lab ? labLink(options, run.lab, run.lab) : '?'}<small class="range">${escapeHtml(run.file)}</small></td>`,
+      `<td>${escapeHtml(run.scenario ?? '?')}</td>`,
+      `<td class="num">${value(run.replicas)}</td>`,
+      `<td><span class="badge ${cls}">${verdict === 'PASSED' ? '✓' : '✗'} ${verdict}</span>${surprise}</td>`,
+      `<td class="num">${value(run.requests)}</td>`,
+      `<td class="num">${value(run.requestsPerSec)}</td>`,
+      `<td class="num">${value(run.latencyMs.p50)}</td>`,
+      `<td class="num">${value(run.latencyMs.p99)}</td>`,
+      `<td>${details}</td>`,
+      `<td>${violations}</td>`,
+      `<td>${thresholds}</td>`,
+    ];
+    return `<tr class="${cls}">${cells.join('')}</tr>`;
   });
+  const head = K6_COLUMNS.map(
+    (c, i) =>
+      `<th${[2, 4, 5, 6, 7].includes(i) ? ' class="num"' : ''} title="${escapeHtml(c.explain)}">${escapeHtml(c.header)}</th>`,
+  ).join('');
   const problems = k6.problems.map(
     (p) => `<li>Skipped <code>${escapeHtml(p.file)}</code>: ${escapeHtml(p.problem)}</li>`,
   );
   return `<section id="k6"><h2>k6 runs over HTTP</h2>
-<p>Summaries that k6 scenarios wrote into the <code>k6/</code> folder beside this report: the same labs driven from outside, through the HTTP server.</p>
-<div class="scroll"><table class="details"><thead><tr><th>summary</th><th>lab</th><th>scenario</th><th class="num">replicas</th><th>result</th><th class="num">requests</th><th class="num">req/s</th><th class="num">p50 ms</th><th class="num">p95 ms</th><th class="num">p99 ms</th><th>counters</th><th>thresholds</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>
+<p>Summaries that k6 scenarios wrote (found in the <code>k6/</code> folder beside this report): the same labs driven from outside, through the HTTP server.</p>
+<div class="scroll"><table class="details"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
+<ul class="legend">${K6_COLUMNS.map((c) => `<li><strong>${escapeHtml(c.header)}</strong>: ${escapeHtml(c.explain)}</li>`).join('')}</ul>
 ${problems.length > 0 ? `<ul>${problems.join('')}</ul>` : ''}</section>`;
 };
 
@@ -325,10 +358,10 @@ ${charts
 <section id="details"><h2>Details per scenario</h2>
 ${matrix.scenarios.map((s) => detailTable(report, matrix, s, options)).join('\n')}
 </section>
-<section id="columns"><h2>Columns</h2><dl class="columns">
-<dt>lab</dt><dd>The strategy (with its options); the link opens its README: the idea, the code, why it is safe or not.</dd>
-${DETAIL_COLUMNS.map((c) => `<dt>${escapeHtml(c.header)}</dt><dd>${escapeHtml(c.explain)}</dd>`).join('\n')}
-</dl></section>
+<section id="columns"><h2>Columns</h2><ul class="legend">
+<li><strong>lab</strong>: The strategy (with its options); the link opens its README: the idea, the code, why it is safe or not.</li>
+${DETAIL_COLUMNS.map((c) => `<li><strong>${escapeHtml(c.header)}</strong>: ${escapeHtml(c.explain)}</li>`).join('\n')}
+</ul></section>
 <section id="labs"><h2>Labs</h2><dl class="columns">${labs.join('\n')}</dl></section>
 ${k6Html(options)}
 <section id="environment"><h2>Environment</h2><ul class="env">

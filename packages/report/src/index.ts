@@ -6,10 +6,16 @@ export type { ProbeOptions } from './environment-probe.ts';
 export { postgresVersion, probeEnvironment, redisInfoVersion, redisVersion } from './environment-probe.ts';
 export { escapeHtml, renderHtmlReport } from './html-report.ts';
 export type { K6Problem, K6Run } from './k6-summary.ts';
-export { k6RunFrom, k6Verdict, readK6Summaries } from './k6-summary.ts';
+export { K6_LAB_SUMMARY_FORMAT, k6Details, k6RunFrom, k6Verdict, readK6Summaries } from './k6-summary.ts';
 export { LABS_DIR, labReadmeHref, labsHrefFrom } from './lab-links.ts';
 export type { RenderOptions } from './markdown-report.ts';
-export { expectedText, matrixCellText, renderMarkdownReport } from './markdown-report.ts';
+export {
+  expectedText,
+  K6_COLUMNS,
+  k6ResultText,
+  matrixCellText,
+  renderMarkdownReport,
+} from './markdown-report.ts';
 export type { ReportColumn } from './report-columns.ts';
 export {
   DETAIL_COLUMNS,

@@ -3,29 +3,29 @@ import { basename, join } from 'node:path';
 import { SCENARIO_NAMES } from '@concurrency-lab/model';
 import { z } from 'zod';
 
+/** The tag the k6 scenarios of this repository put in their summaries (k6/lib/lab-summary.ts). */
+export const K6_LAB_SUMMARY_FORMAT = 'concurrency-lab/k6-summary@1';
+
 /**
- * The shape of a k6 summary file that the report reads (one JSON file per k6 run, in `<report dir>/k6/`):
+ * One k6 run as the report shows it. Summaries are read from `<report dir>/k6/*.json` (and any folder
+ * given with --k6); three shapes are understood, richest first:
  *
- * ```jsonc
- * {
- *   "lab": "update-returning",          // optional; else setup_data.lab; else found in the file name
- *   "scenario": "withdraw-storm",       // optional; else setup_data.scenario; else found in the file name
- *   "replicas": 3,                      // optional; else setup_data.replicas
- *   "state": { "testRunDurationMs": 5123.4 },
- *   "metrics": {
- *     "http_reqs":         { "type": "counter", "values": { "count": 10000, "rate": 1951.7 } },
- *     "http_req_duration": { "type": "trend",   "values": { "med": 210, "p(95)": 480, "p(99)": 610, "max": 900 } },
- *     "violations":        { "type": "counter", "values": { "count": 0 },
- *                            "thresholds": { "count==0": { "ok": true } } }
- *   }
- * }
- * ```
+ * 1. What this repository's k6 scenarios write (`results/k6/<scenario>-<lab>.json`, format
+ *    `concurrency-lab/k6-summary@1`): `lab`, `scenario`, `replicas`, `counts.requests`,
+ *    `counts.statuses` (`{ "200": 5000, "409": 5000 }`), `throughputOpsPerSec`, `latencyMs`
+ *    (`p50`, `p95`, `p99`, `max`, of the scenario's own operations), `verdict` (`valid`,
+ *    `violations: [{ kind, count, example }]`), `expectation`, `matchesExpectation`, and k6's own
+ *    `metrics` and `state` beside them.
+ * 2. k6's own `handleSummary(data)` object saved as JSON: `metrics.<name>.values` (`http_reqs.count`
+ *    and `.rate`; `http_req_duration.med`, `p(95)`, `p(99)`, `max`), `metrics.<name>.thresholds`
+ *    (`{ "<rule>": { "ok": true } }`), `state.testRunDurationMs`; optional top-level or `setup_data`
+ *    `lab`, `scenario`, `replicas`.
+ * 3. k6's flat `--summary-export` file: values directly under each metric, thresholds as
+ *    `{ "<rule>": <failed> }`.
  *
- * That is k6's own `handleSummary(data)` object written as JSON, plus optional identification. The
- * flat `--summary-export` form (values directly under each metric, thresholds as `{ expr: failed }`)
- * is accepted too. Latencies are in milliseconds, as k6 reports them. Every custom counter is shown;
- * a counter whose name contains "violation" with a count above 0 marks the run UNSAFE, and any
- * failed threshold marks it as failed.
+ * Without a `lab` or `scenario` field, both are looked for in the file name (`replicas-mutex.json`).
+ * Latencies are in milliseconds. Counters above zero are listed; in shapes 2 and 3 a counter whose
+ * name contains "violation" above zero makes the run UNSAFE.
  */
 export interface K6Run {
   /** The file's name inside its folder. */
@@ -47,10 +47,16 @@ export interface K6Run {
     readonly expression: string;
     readonly ok: boolean;
   }[];
-  /** Custom counters (k6's own http_* , iterations, data_* and vus are left out), by name. */
+  /** HTTP statuses and how often each came back, when the summary counts them. */
+  readonly statuses: Readonly<Record<string, number>> | null;
+  /** Custom counters above zero (k6's own http_*, iterations, data_* and vus left out), by name. */
   readonly counters: Readonly<Record<string, number>>;
-  /** Sum of counters whose name mentions violations. */
-  readonly violations: number;
+  /** Violations by kind: from the summary's verdict, or from violation counters. */
+  readonly violations: readonly { readonly kind: string; readonly count: number }[];
+  /** The summary's own verdict, when it has one (shape 1). */
+  readonly valid: boolean | 'unknown' | null;
+  readonly expectation: 'safe' | 'unsafe' | null;
+  readonly matchesExpectation: boolean | null;
 }
 
 /** A summary file that could not be used: reports keep going and mention it. */
@@ -66,10 +72,35 @@ const metricSchema = z.looseObject({
 });
 
 const summarySchema = z.looseObject({
+  format: z.string().optional(),
   lab: z.string().optional(),
   scenario: z.string().optional(),
   replicas: z.number().optional(),
   setup_data: z.unknown().optional(),
+  counts: z
+    .looseObject({
+      requests: z.number().optional(),
+      statuses: z.record(z.string(), z.number()).optional(),
+    })
+    .optional(),
+  throughputOpsPerSec: z.number().optional(),
+  loadDurationMs: z.number().optional(),
+  latencyMs: z
+    .looseObject({
+      p50: z.number().optional(),
+      p95: z.number().optional(),
+      p99: z.number().optional(),
+      max: z.number().optional(),
+    })
+    .optional(),
+  verdict: z
+    .looseObject({
+      valid: z.union([z.boolean(), z.literal('unknown')]),
+      violations: z.array(z.looseObject({ kind: z.string(), count: z.number() })),
+    })
+    .optional(),
+  expectation: z.enum(['safe', 'unsafe']).optional(),
+  matchesExpectation: z.boolean().optional(),
   state: z.looseObject({ testRunDurationMs: z.number().optional() }).optional(),
   metrics: z.record(z.string(), metricSchema),
 });
@@ -94,11 +125,7 @@ export const k6RunFrom = (file: string, data: unknown, knownLabs: readonly strin
   const summary = summarySchema.parse(data);
   const setup = (
     typeof summary.setup_data === 'object' && summary.setup_data !== null ? summary.setup_data : {}
-  ) as {
-    lab?: unknown;
-    scenario?: unknown;
-    replicas?: unknown;
-  };
+  ) as { lab?: unknown; scenario?: unknown; replicas?: unknown };
   const stem = basename(file, '.json').toLowerCase();
   const scenario =
     summary.scenario ??
@@ -124,28 +151,36 @@ export const k6RunFrom = (file: string, data: unknown, knownLabs: readonly strin
     const values = valuesOf(metric);
     const isCounter = metric.type === 'counter' || (metric.type === undefined && 'count' in values);
     const count = numberOr(values.count);
-    if (isCounter && count !== null && !BUILT_IN.test(name)) counters[name] = count;
+    // Scripts create every metric up front; the ones still at zero say nothing.
+    if (isCounter && count !== null && count > 0 && !BUILT_IN.test(name)) counters[name] = count;
   }
-  const violations = Object.entries(counters)
-    .filter(([name]) => name.toLowerCase().includes('violation'))
-    .reduce((total, [, value]) => total + value, 0);
+  const violations = summary.verdict
+    ? summary.verdict.violations.map((v) => ({ kind: v.kind, count: v.count }))
+    : Object.entries(counters)
+        .filter(([name]) => name.toLowerCase().includes('violation'))
+        .map(([kind, count]) => ({ kind, count }));
+  const own = summary.latencyMs;
   return {
     file: basename(file),
     lab,
     scenario,
     replicas: summary.replicas ?? numberOr(setup.replicas),
-    requests: numberOr(reqs.count),
-    requestsPerSec: numberOr(reqs.rate),
-    durationMs: numberOr(summary.state?.testRunDurationMs),
+    requests: summary.counts?.requests ?? numberOr(reqs.count),
+    requestsPerSec: summary.throughputOpsPerSec ?? numberOr(reqs.rate),
+    durationMs: summary.loadDurationMs ?? numberOr(summary.state?.testRunDurationMs),
     latencyMs: {
-      p50: numberOr(duration.med),
-      p95: numberOr(duration['p(95)']),
-      p99: numberOr(duration['p(99)']),
-      max: numberOr(duration.max),
+      p50: own?.p50 ?? numberOr(duration.med),
+      p95: own?.p95 ?? numberOr(duration['p(95)']),
+      p99: own?.p99 ?? numberOr(duration['p(99)']),
+      max: own?.max ?? numberOr(duration.max),
     },
     thresholds,
+    statuses: summary.counts?.statuses ?? null,
     counters,
     violations,
+    valid: summary.verdict?.valid ?? null,
+    expectation: summary.expectation ?? null,
+    matchesExpectation: summary.matchesExpectation ?? null,
   };
 };
 
@@ -182,6 +217,18 @@ export const readK6Summaries = async (
   return { runs, problems };
 };
 
-/** PASSED, FAILED (a threshold failed), or UNSAFE (violations counted) for one k6 run. */
-export const k6Verdict = (run: K6Run): 'UNSAFE' | 'FAILED' | 'PASSED' =>
-  run.violations > 0 ? 'UNSAFE' : run.thresholds.some((t) => !t.ok) ? 'FAILED' : 'PASSED';
+/** UNSAFE (violations), UNKNOWN (undecided), FAILED (a threshold failed) or PASSED, for one k6 run. */
+export const k6Verdict = (run: K6Run): 'UNSAFE' | 'UNKNOWN' | 'FAILED' | 'PASSED' =>
+  run.valid === false || run.violations.some((v) => v.count > 0)
+    ? 'UNSAFE'
+    : run.valid === 'unknown'
+      ? 'UNKNOWN'
+      : run.thresholds.some((t) => !t.ok)
+        ? 'FAILED'
+        : 'PASSED';
+
+/** `5,000 × 200, 5,000 × 409`, or the counters above zero when statuses were not counted. */
+export const k6Details = (run: K6Run): string[] =>
+  run.statuses
+    ? Object.entries(run.statuses).map(([status, n]) => `${n.toLocaleString('en-US')} × ${status}`)
+    : Object.entries(run.counters).map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`);

@@ -1,6 +1,6 @@
 import type { Cell, ReportMatrix } from './cell-summary.ts';
 import { rowOf, summarizeReport } from './cell-summary.ts';
-import { type K6Problem, type K6Run, k6Verdict } from './k6-summary.ts';
+import { type K6Problem, type K6Run, k6Details, k6Verdict } from './k6-summary.ts';
 import { labReadmeHref } from './lab-links.ts';
 import { DETAIL_COLUMNS, formatNumber, topViolationsText, VERDICT_TEXT } from './report-columns.ts';
 import { readReport } from './report-reading.ts';
@@ -59,25 +59,48 @@ export const expectedText = (run: RunJson): string => {
 const labLink = (options: RenderOptions, lab: string, label = lab) =>
   `[${cellText(label)}](${labReadmeHref(options.labsHref, lab)})`;
 
+/** `UNSAFE`, with whether the lab promised it, when the summary says what the lab promised. */
+export const k6ResultText = (run: K6Run): string => {
+  const verdict = k6Verdict(run);
+  if (run.matchesExpectation === null || run.expectation === null) return verdict;
+  return run.matchesExpectation
+    ? `${verdict}, as expected`
+    : `${verdict}, NOT AS EXPECTED (declared ${run.expectation})`;
+};
+
+/** The columns of the k6 table, with their one-line explanations. */
+export const K6_COLUMNS: readonly { readonly header: string; readonly explain: string }[] = [
+  { header: 'lab', explain: 'The lab the server ran, and the summary file it comes from.' },
+  { header: 'scenario', explain: 'The k6 scenario.' },
+  { header: 'replicas', explain: 'Server processes the requests were spread over.' },
+  {
+    header: 'result',
+    explain:
+      'UNSAFE when the server’s check or the clients found a violation; FAILED when a k6 threshold failed.',
+  },
+  { header: 'requests', explain: 'HTTP requests of the scenario.' },
+  { header: 'req/s', explain: 'Requests per second during the load phase.' },
+  { header: 'p50 ms', explain: 'Median latency of one request.' },
+  { header: 'p99 ms', explain: 'Latency that 99% of requests stayed under.' },
+  { header: 'statuses', explain: 'HTTP statuses and their counts (or the scenario’s counters above zero).' },
+  { header: 'violations', explain: 'Violations by kind.' },
+  { header: 'thresholds', explain: 'k6 thresholds: ✓ held, ✗ failed.' },
+];
+
 const k6Section = (k6: NonNullable<RenderOptions['k6']>): string[] => {
   if (k6.runs.length === 0 && k6.problems.length === 0) return [];
   const ms = (value: number | null) => (value === null ? '—' : formatNumber(value));
   const rows = k6.runs.map((run) => [
-    cellText(run.file),
-    cellText(run.lab ?? '?'),
+    `${cellText(run.lab ?? '?')} (\`${cellText(run.file)}\`)`,
     cellText(run.scenario ?? '?'),
     run.replicas === null ? '—' : String(run.replicas),
-    `**${k6Verdict(run)}**`,
+    `**${cellText(k6ResultText(run))}**`,
     ms(run.requests),
     ms(run.requestsPerSec),
     ms(run.latencyMs.p50),
-    ms(run.latencyMs.p95),
     ms(run.latencyMs.p99),
-    cellText(
-      Object.entries(run.counters)
-        .map(([name, value]) => `${name} ${formatNumber(value)}`)
-        .join(', ') || '—',
-    ),
+    cellText(k6Details(run).join(', ') || '—'),
+    cellText(run.violations.map((v) => `${v.kind} ×${formatNumber(v.count)}`).join(', ') || 'none'),
     cellText(
       run.thresholds.length === 0
         ? '—'
@@ -87,26 +110,15 @@ const k6Section = (k6: NonNullable<RenderOptions['k6']>): string[] => {
   return [
     '## k6 runs over HTTP',
     '',
-    'Summaries that k6 scenarios wrote into the `k6/` folder beside this report: the same labs driven from outside, through the HTTP server.',
+    'Summaries that k6 scenarios wrote (found in the `k6/` folder beside this report): the same labs driven from outside, through the HTTP server.',
     '',
     table(
-      [
-        'summary',
-        'lab',
-        'scenario',
-        'replicas',
-        'result',
-        'requests',
-        'req/s',
-        'p50 ms',
-        'p95 ms',
-        'p99 ms',
-        'counters',
-        'thresholds',
-      ],
+      K6_COLUMNS.map((c) => c.header),
       rows,
-      [false, false, false, true, false, true, true, true, true, true, false, false],
+      [false, false, true, false, true, true, true, true, false, false, false],
     ),
+    '',
+    ...K6_COLUMNS.map((c) => `- **${c.header}**: ${c.explain}`),
     '',
     ...k6.problems.map((p) => `- Skipped \`${cellText(p.file)}\`: ${cellText(p.problem)}`),
     ...(k6.problems.length > 0 ? [''] : []),

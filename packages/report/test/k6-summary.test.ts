@@ -2,41 +2,65 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { k6Verdict, readK6Summaries } from '../src/index.ts';
+import { k6Details, k6Verdict, readK6Summaries } from '../src/index.ts';
 import { FIXTURE_K6 } from './report-fixture.ts';
 
 describe('readK6Summaries', () => {
-  it('reads both summary shapes and finds lab and scenario in the file or its name', async () => {
+  it("reads the k6 scenarios' own summary and k6's flat export, finding lab and scenario in the file or its name", async () => {
     const { runs, problems } = await readK6Summaries([FIXTURE_K6], ['naive', 'mutex', 'update-returning']);
     expect(problems).toEqual([]);
-    const [flat, full] = runs;
-    expect(full).toMatchObject({
+    const [flat, own] = runs;
+    expect(own).toEqual({
       file: 'withdraw-storm-update-returning.json',
       lab: 'update-returning',
       scenario: 'withdraw-storm',
       replicas: 1,
+      // The summary's own numbers (the scenario's requests, the load phase), not k6's http_reqs.
       requests: 10_000,
-      requestsPerSec: 1918.4,
-      durationMs: 5212.6,
+      requestsPerSec: 1959.2,
+      durationMs: 5104.2,
       latencyMs: { p50: 388.5, p95: 702.9, p99: 951.3, max: 1210.7 },
-      violations: 0,
+      thresholds: [
+        { metric: 'lab_unexpected_status', expression: 'count==0', ok: true },
+        { metric: 'lab_violations', expression: 'count==0', ok: true },
+      ],
+      statuses: { '200': 5000, '409': 5000 },
       counters: {
-        outcome_ok: 5000,
-        outcome_insufficient_funds: 5000,
-        unexpected_status: 0,
-        invariant_violations: 0,
+        lab_ok: 5000,
+        lab_fail_insufficient_funds: 5000,
+        lab_status_200: 5000,
+        lab_status_409: 5000,
       },
+      violations: [],
+      valid: true,
+      expectation: 'safe',
+      matchesExpectation: true,
     });
-    expect(full && k6Verdict(full)).toBe('PASSED');
+    expect(own && k6Verdict(own)).toBe('PASSED');
+    expect(own && k6Details(own)).toEqual(['5,000 × 200', '5,000 × 409']);
     expect(flat).toMatchObject({
       file: 'replicas-mutex.json',
       lab: 'mutex',
       scenario: 'replicas',
+      requests: 40,
       latencyMs: { p50: 55.3, p95: 151.7, p99: null },
-      violations: 4,
+      statuses: null,
+      violations: [{ kind: 'invariant_violations', count: 4 }],
       thresholds: [{ metric: 'invariant_violations', expression: 'count==0', ok: false }],
+      valid: null,
     });
     expect(flat && k6Verdict(flat)).toBe('UNSAFE');
+  });
+
+  it('takes the verdict of a summary that has one', async () => {
+    const { runs } = await readK6Summaries([FIXTURE_K6], []);
+    const own = runs[1];
+    if (!own) throw new Error('fixture missing');
+    expect(k6Verdict({ ...own, valid: false, violations: [] })).toBe('UNSAFE');
+    expect(k6Verdict({ ...own, valid: 'unknown' })).toBe('UNKNOWN');
+    expect(
+      k6Verdict({ ...own, thresholds: [{ metric: 'lab_op_duration', expression: 'p(99)<1000', ok: false }] }),
+    ).toBe('FAILED');
   });
 
   it('skips missing folders and reports files that are not summaries', async () => {

@@ -42,6 +42,9 @@ import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage
 import { userPath } from '../user-paths.ts';
 import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
 
+/** Where `lab k6` writes its summaries unless told otherwise. */
+const DEFAULT_K6_RESULTS = 'results/k6';
+
 /** The scenarios a comparison runs when none are named: the three that every strategy can be judged on. */
 export const DEFAULT_COMPARE_SCENARIOS: readonly ScenarioName[] = ['withdraw-storm', 'flash-sale', 'mixed'];
 
@@ -295,10 +298,18 @@ export const compareCommand = (): Command => {
       } finally {
         progress.stop();
       }
-      const usesPostgres = planned.some((p) => p.lab.needs.includes('postgres'));
+      const needs = (service: 'postgres' | 'redis' | 'redlock') =>
+        planned.some((p) => p.lab.needs.includes(service));
+      // Versions of the servers the labs actually used; a probe that fails leaves null, never an error.
+      const redisUrl = needs('redis')
+        ? await hub.redisUrl().catch(() => undefined)
+        : needs('redlock')
+          ? (await hub.redlockUrls().catch(() => []))[0]
+          : undefined;
       return probeEnvironment({
-        ...(usesPostgres ? { postgresUrl: await hub.postgresUrl().catch(() => '') } : {}),
-        redis: planned.some((p) => p.lab.needs.includes('redis') || p.lab.needs.includes('redlock')),
+        ...(needs('postgres') ? { postgresUrl: await hub.postgresUrl().catch(() => '') } : {}),
+        ...(redisUrl ? { redisUrl } : {}),
+        redis: needs('redis') || needs('redlock'),
         seed: opts.seed,
         startedAt,
       });
@@ -333,6 +344,19 @@ export const compareCommand = (): Command => {
     const k6Note = k6Count > 0 ? ` (with ${pages.k6.runs.length} k6 summaries)` : '';
     process.stdout.write(`Report${k6Note}:\n  ${json}\n  ${pages.markdown}\n  ${pages.html}\n`);
     if (opts.open) openFile(pages.html);
+    if (!opts.k6) {
+      // `lab k6` writes its summaries here by default; say so rather than mix old results in silently.
+      const k6Results = userPath(DEFAULT_K6_RESULTS);
+      const found = await readdir(k6Results).then(
+        (names) => names.filter((name) => name.endsWith('.json')).length,
+        () => 0,
+      );
+      if (found > 0) {
+        process.stderr.write(
+          `${found} k6 summaries are in ${k6Results}; add --k6 ${DEFAULT_K6_RESULTS} to include them in the report.\n`,
+        );
+      }
+    }
 
     const matrix = summarizeReport(report);
     const surprises = matrix.cells.filter((cell) => !cell.matchesExpectation);
