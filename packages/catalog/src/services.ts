@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Lab, LabContext, LabOptionValue, LabServices } from '@concurrency-lab/model';
+import {
+  type Lab,
+  type LabContext,
+  type LabOptionValue,
+  type LabServices,
+  resolveLabOptions,
+} from '@concurrency-lab/model';
 import {
   connectLabDatabase,
   type EmbeddedServer,
@@ -85,6 +91,9 @@ export class ServiceHub {
     lab: Lab,
     { options, namespace = freshNamespace(lab.name), keep = false }: PrepareOptions,
   ): Promise<PreparedRun> {
+    // Defaults filled in and values checked once, here, before anything is started: every lab may
+    // rely on finding all of its options in its context (LabOptionError for a bad one).
+    const resolved = resolveLabOptions(lab, options);
     const releases: Array<() => Promise<void>> = [];
     const services: { -readonly [K in keyof LabServices]: LabServices[K] } = {};
     try {
@@ -114,7 +123,7 @@ export class ServiceHub {
       throw error;
     }
     return {
-      context: { lab: lab.name, options, services, namespace },
+      context: { lab: lab.name, options: resolved, services, namespace },
       release: async () => {
         await Promise.allSettled(releases.reverse().map((release) => release()));
       },
