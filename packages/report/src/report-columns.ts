@@ -82,7 +82,7 @@ export const DETAIL_COLUMNS: readonly ReportColumn[] = [
   {
     header: 'violations',
     explain:
-      'Broken promises by kind and count, e.g. lost-update (two successes reported the same balance) or negative-stock (sold more than there was).',
+      'Broken promises by kind and count, e.g. lost-update (two successes reported the same balance) or oversold (more reserved than there was).',
     text: violationsText,
     numeric: false,
   },

@@ -91,7 +91,9 @@ describe('report.md from the fixture', () => {
     expect(k6).toContain(
       '| update-returning (`withdraw-storm-update-returning.json`) | withdraw-storm | 1 | **PASSED, as expected** | 10,000 | 1,959 | 389 | 951 | 5,000 × 200, 5,000 × 409 | none |',
     );
-    expect(k6).toContain('| mutex (`replicas-mutex.json`) | replicas | — | **UNSAFE** | 40 | 118 | 55.3 | — |');
+    expect(k6).toContain(
+      '| mutex (`replicas-mutex.json`) | replicas | — | **UNSAFE** | 40 | 118 | 55.3 | — |',
+    );
     expect(k6).toContain('invariant_violations ×4');
     expect(k6).toContain('✗ invariant_violations count==0');
   });

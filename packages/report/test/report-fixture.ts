@@ -6,5 +6,5 @@ export const FIXTURE_REPORT = fileURLToPath(new URL('./fixtures/report.json', im
 /** Two k6 summaries: k6's handleSummary form, and the flat --summary-export form named by its file. */
 export const FIXTURE_K6 = fileURLToPath(new URL('./fixtures/k6', import.meta.url));
 
-/** Where tests put what CI keeps as artifacts (gitignored). */
-export const TEST_OUTPUT = fileURLToPath(new URL('../test-output', import.meta.url));
+/** Where tests put what CI keeps as artifacts: the repository's test-output/ (gitignored), as .ci/run uses it. */
+export const TEST_OUTPUT = fileURLToPath(new URL('../../../test-output', import.meta.url));
