@@ -137,6 +137,29 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
   });
 });
 
+describe('pnpm lab compare when a lab does not do what it declares', () => {
+  it('exits 1 and says which cell: one buyer cannot race, so naive comes out safe', () => {
+    const out = join(scratch(), 'report');
+    const { status, stdout, stderr } = runCli(
+      'compare',
+      '--labs',
+      'naive',
+      '--scenarios',
+      'flash-sale-basic',
+      '--ops',
+      '1',
+      '--out',
+      out,
+    );
+    expect(status).toBe(1);
+    expect(stderr).toContain('NOT AS EXPECTED: naive on flash-sale-basic should be unsafe but was SAFE');
+    expect(stdout).toMatch(/naive\s+flash-sale-basic\s+SAFE\s+unsafe: NOT AS EXPECTED/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
+      '- NOT AS EXPECTED: naive on flash-sale-basic should be unsafe but was SAFE.',
+    );
+  });
+});
+
 describe('pnpm lab compare and lab report with bad input', () => {
   it('rejects an unknown lab with exit code 2 and names the valid ones', () => {
     const { status, stderr } = runCli('compare', '--labs', 'naive,nope', '--out', join(scratch(), 'r'));
