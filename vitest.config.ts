@@ -24,6 +24,8 @@ export default defineConfig({
     // Two cores: running lab suites side by side only makes each slower and noisier.
     fileParallelism: false,
     // In CI, also a JSON report, from which .ci/run prints its closing "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-output/vitest.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: 'test-output/vitest.json' }]]
+      : ['default'],
   },
 });
