@@ -68,6 +68,9 @@ describe('checkOverHttp', () => {
     expect(result.verdict.violations.map((v) => v.kind)).toEqual(
       expect.arrayContaining(['oversold', 'lost-update', 'unexpected-outcome', 'stock-created']),
     );
+    const lost = result.verdict.violations.find((v) => v.kind === 'lost-update');
+    expect(lost?.example).toContain('[served by another replica]');
+    expect(lost?.example).not.toContain('Infinity');
   });
 
   it('with one replica, treats a ledger row that no request explains as an anomaly', () => {
