@@ -77,7 +77,8 @@ export const optimisticLab: Lab = {
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
     const store = postgresStore(ctx);
-    // Resolved again because not every caller fills in the defaults (runLab passes options as given).
+    // The catalog hands options over resolved; resolving again is idempotent and keeps a hand-built
+    // context (a test, a script) from silently running with a missing option.
     const options = resolveLabOptions(optimisticLab, ctx.options);
     const backoff = backoffFromOptions(options);
     // An attempt answers an outcome, or undefined when its compare-and-set matched no row.

@@ -66,7 +66,8 @@ export const pgTransactionLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    // Resolved again because not every caller fills in the defaults (runLab passes options as given).
+    // The catalog hands options over resolved; resolving again is idempotent and keeps a hand-built
+    // context (a test, a script) from silently running with a missing option.
     const options = resolveLabOptions(pgTransactionLab, ctx.options);
     const backoff = backoffFromOptions(options);
     const level = LEVELS[options.isolation as keyof typeof LEVELS];
