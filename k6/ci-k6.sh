@@ -9,30 +9,13 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/tools.sh
 source scripts/tools.sh
 
-K6_VERSION=v2.2.0
 results=test-output/k6
 mkdir -p "$results"
 
-# --- k6: the pinned release, built once from its Go module and reused ---------------------------
-if [ -n "${LAB_K6:-}" ]; then
-  k6_bin=$LAB_K6
-else
-  command -v go >/dev/null || { echo "k6-ci: k6 is not installed and Go is not on PATH to build it (see apps/cli/src/k6-binary.ts for other ways)" >&2; exit 1; }
-  k6_bin="$(go env GOPATH)/bin/k6"
-fi
-if ! "$k6_bin" version 2>/dev/null | grep -q "k6 $K6_VERSION"; then
-  echo "k6-ci: building k6 $K6_VERSION into $k6_bin"
-  # `go install go.k6.io/k6/v2@…` resolves the module's vanity path through its own host, which CI
-  # cannot reach; the module itself comes through the Go module proxy, and builds from its folder.
-  module_dir=$(go list -m -f '{{.Dir}}' "go.k6.io/k6/v2@$K6_VERSION")
-  mkdir -p "$(dirname "$k6_bin")"
-  (cd "$module_dir" && go build -trimpath -o "$k6_bin" .)
-fi
+# --- k6: the pinned release, built once with Go and reused (scripts/install-k6.sh) -----------------
+k6_bin=$(bash scripts/install-k6.sh)
 export LAB_K6=$k6_bin
 echo "k6-ci: $("$LAB_K6" version | head -1)"
-
-# --- the scripts typecheck (k6 runs them as TypeScript) ------------------------------------------
-pnpm exec tsc -p k6
 
 # --- the runs: each must end with the verdict its lab expects -------------------------------------
 passed=0

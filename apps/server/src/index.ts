@@ -7,7 +7,7 @@ export type { LabServer } from './lab-server.ts';
 export { startLabServer } from './lab-server.ts';
 export type { HttpReply } from './outcome-response.ts';
 export { FAIL_STATUS, isUnavailable, replyForError, replyForOutcome } from './outcome-response.ts';
-export { expectationWithReplicas, PROCESS_LOCAL_LABS } from './replica-expectation.ts';
+export { expectationWithReplicas } from './replica-expectation.ts';
 export type { ReplicaSet, ReplicaSetOptions } from './replica-set.ts';
 export { findConsecutiveFreePorts, SERVER_MAIN, startReplicaSet } from './replica-set.ts';
 export type { InvalidInput, Validated } from './request-validation.ts';

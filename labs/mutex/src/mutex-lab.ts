@@ -26,6 +26,8 @@ export const mutexLab: Lab = {
     mixed: 'safe',
     replicas: 'safe',
   },
+  // Expected unsafe on every scenario when served by more than one replica.
+  processLocal: true,
   store: postgresStore,
   open: async (ctx) => {
     const steps = readModifyWrite(postgresOf(ctx).db, ctx);

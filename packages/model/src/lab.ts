@@ -105,6 +105,11 @@ export interface Lab {
   /** Expected verdict per supported scenario; a scenario missing here is not supported. */
   readonly expect: ExpectationTable;
   readonly options?: Readonly<Record<string, LabOptionSpec>>;
+  /**
+   * True when the lab's protection lives in one process's memory (an in-process mutex): several
+   * replicas of a service each have their own, so across replicas it protects nothing.
+   */
+  readonly processLocal?: boolean;
   /** Opens the store that holds this lab's state (shared by all its sessions). */
   store(ctx: LabContext): LabStore;
   /** Opens one simulated client. */

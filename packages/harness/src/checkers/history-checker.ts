@@ -10,7 +10,11 @@ const decreasingSubjects = (history: History): Map<string, Op[]> => {
     if (kind === 'read' || !op.outcome || op.outcome.type === 'fail') continue;
     const subject = subjectOf(op.request);
     if (kind === 'deposit') rising.add(subject);
-    else if (op.outcome.type === 'ok') bySubject.set(subject, [...(bySubject.get(subject) ?? []), op]);
+    else if (op.outcome.type === 'ok') {
+      const ops = bySubject.get(subject) ?? [];
+      ops.push(op);
+      bySubject.set(subject, ops);
+    }
   }
   for (const subject of rising) bySubject.delete(subject);
   return bySubject;

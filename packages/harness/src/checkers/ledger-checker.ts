@@ -11,7 +11,11 @@ export const ledgerChecker: Checker = {
   check({ history, ledger }) {
     const tally = new ViolationTally();
     const rowsByOp = new Map<string, LedgerEntry[]>();
-    for (const row of ledger) rowsByOp.set(row.opId, [...(rowsByOp.get(row.opId) ?? []), row]);
+    for (const row of ledger) {
+      const rows = rowsByOp.get(row.opId) ?? [];
+      rows.push(row);
+      rowsByOp.set(row.opId, rows);
+    }
     const known = new Set<string>();
     for (const op of history) {
       known.add(op.id);
