@@ -19,15 +19,6 @@ const labK6 = (args: string[], env: Record<string, string> = {}) => {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
-const k6Available = (() => {
-  try {
-    findK6();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 describe('finding k6', () => {
   const withEnv = <T>(env: Record<string, string>, work: () => T): T => {
     const saved = { PATH: process.env.PATH, HOME: process.env.HOME, LAB_K6: process.env.LAB_K6 };
@@ -92,39 +83,36 @@ describe('pnpm lab k6', () => {
 
   // k6 is part of the toolchain (scripts/install-k6.sh, run by .ci/run and scripts/with-tools):
   // without it this fails with the instructions `lab k6` prints, rather than being skipped.
-  it(
-    'runs the real k6 over 3 replicas and shows the mutex lab unsafe, as expected (exit 0)',
-    () => {
-      const results = mkdtempSync(join(tmpdir(), 'lab-k6-'));
-      const { status, stdout, stderr } = labK6([
-        'replicas',
-        '--lab',
-        'mutex',
-        '--race-window-ms',
-        '25',
-        '--results',
-        results,
-      ]);
-      expect(status, stderr).toBe(0);
-      expect(stdout).toContain('over HTTP: 40 requests from 40 k6 VUs, 3 replicas');
-      expect(stdout).toMatch(/UNSAFE: \d+ kinds? of violation; as expected \(this lab is unsafe here\)/);
-      expect(stdout).toContain('oversold');
-      const file = join(results, 'replicas-mutex.json');
-      expect(existsSync(file)).toBe(true);
-      const summary = JSON.parse(readFileSync(file, 'utf8'));
-      expect(summary).toMatchObject({
-        format: 'concurrency-lab/k6-summary@1',
-        scenario: 'replicas',
-        lab: 'mutex',
-        replicas: 3,
-        expectation: 'unsafe',
-        matchesExpectation: true,
-        verdict: { valid: false },
-      });
-      expect(summary.counts.requests).toBe(40);
-      expect(summary.counts.ok).toBeGreaterThan(10);
-      expect(summary.counts.ok + (summary.counts.fail.out_of_stock ?? 0)).toBe(40);
-      expect(summary.metrics.lab_violations.values.count).toBeGreaterThan(0);
-    },
-  );
+  it('runs the real k6 over 3 replicas and shows the mutex lab unsafe, as expected (exit 0)', () => {
+    const results = mkdtempSync(join(tmpdir(), 'lab-k6-'));
+    const { status, stdout, stderr } = labK6([
+      'replicas',
+      '--lab',
+      'mutex',
+      '--race-window-ms',
+      '25',
+      '--results',
+      results,
+    ]);
+    expect(status, stderr).toBe(0);
+    expect(stdout).toContain('over HTTP: 40 requests from 40 k6 VUs, 3 replicas');
+    expect(stdout).toMatch(/UNSAFE: \d+ kinds? of violation; as expected \(this lab is unsafe here\)/);
+    expect(stdout).toContain('oversold');
+    const file = join(results, 'replicas-mutex.json');
+    expect(existsSync(file)).toBe(true);
+    const summary = JSON.parse(readFileSync(file, 'utf8'));
+    expect(summary).toMatchObject({
+      format: 'concurrency-lab/k6-summary@1',
+      scenario: 'replicas',
+      lab: 'mutex',
+      replicas: 3,
+      expectation: 'unsafe',
+      matchesExpectation: true,
+      verdict: { valid: false },
+    });
+    expect(summary.counts.requests).toBe(40);
+    expect(summary.counts.ok).toBeGreaterThan(10);
+    expect(summary.counts.ok + (summary.counts.fail.out_of_stock ?? 0)).toBe(40);
+    expect(summary.metrics.lab_violations.values.count).toBeGreaterThan(0);
+  });
 });
