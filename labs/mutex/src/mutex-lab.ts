@@ -1,5 +1,5 @@
 import { readModifyWrite } from '@concurrency-lab/lab-naive';
-import { guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
+import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
 import { Mutex } from 'async-mutex';
 
@@ -18,14 +18,7 @@ export const mutexLab: Lab = {
   title: 'In-process mutex',
   summary: 'An async mutex per row around the naive code: safe inside one process, useless across replicas.',
   needs: ['postgres'],
-  expect: {
-    'withdraw-storm': 'safe',
-    'flash-sale': 'safe',
-    'flash-sale-basic': 'safe',
-    reserve: 'safe',
-    mixed: 'safe',
-    replicas: 'safe',
-  },
+  expect: everyScenario('safe'),
   // Expected unsafe on every scenario when served by more than one replica.
   processLocal: true,
   store: postgresStore,

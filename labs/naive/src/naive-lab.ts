@@ -1,4 +1,4 @@
-import { type Lab, sessionFrom } from '@concurrency-lab/model';
+import { everyScenario, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
 import { readModifyWrite } from './read-modify-write.ts';
 
@@ -8,14 +8,7 @@ export const naiveLab: Lab = {
   title: 'Naive read-modify-write',
   summary: 'Nothing protects the row: read it, compute the new value in JavaScript, write it back.',
   needs: ['postgres'],
-  expect: {
-    'withdraw-storm': 'unsafe',
-    'flash-sale': 'unsafe',
-    'flash-sale-basic': 'unsafe',
-    reserve: 'unsafe',
-    mixed: 'unsafe',
-    replicas: 'unsafe',
-  },
+  expect: everyScenario('unsafe'),
   store: postgresStore,
   open: async (ctx) => sessionFrom(readModifyWrite(postgresOf(ctx).db, ctx)),
 };

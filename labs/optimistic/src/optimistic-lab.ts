@@ -3,6 +3,7 @@ import {
   accountSubject,
   backoffFromOptions,
   type ChangeKind,
+  everyScenario,
   fail,
   itemSubject,
   type Lab,
@@ -61,14 +62,7 @@ export const optimisticLab: Lab = {
   summary:
     'No lock: the UPDATE only matches the version that was read; a conflict is retried with capped backoff and jitter.',
   needs: ['postgres'],
-  expect: {
-    'withdraw-storm': 'safe',
-    'flash-sale': 'safe',
-    'flash-sale-basic': 'safe',
-    reserve: 'safe',
-    mixed: 'safe',
-    replicas: 'safe',
-  },
+  expect: everyScenario('safe'),
   // Sized for the worst case shipped, withdraw-storm (100 clients, one row): a ceiling that may grow
   // to 1 s spreads the losers thin enough to stop re-colliding, and the longest losing streak
   // measured there stayed far below 200 retries.

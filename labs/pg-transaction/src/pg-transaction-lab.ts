@@ -1,6 +1,7 @@
 import { readModifyWrite } from '@concurrency-lab/lab-naive';
 import {
   backoffFromOptions,
+  everyScenario,
   fail,
   type Lab,
   type LabOperations,
@@ -26,17 +27,6 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 const isRetryable = (error: unknown): boolean =>
   RETRYABLE_SQLSTATES.has(String((error as { code?: unknown } | null)?.code));
 
-const SAFE = 'safe';
-const allScenarios = (expectation: 'safe' | 'unsafe') =>
-  ({
-    'withdraw-storm': expectation,
-    'flash-sale': expectation,
-    'flash-sale-basic': expectation,
-    reserve: expectation,
-    mixed: expectation,
-    replicas: expectation,
-  }) as const;
-
 /**
  * The naive steps inside one transaction at the chosen isolation level. Read committed lets two
  * transactions read the same balance and both write (a lost update); repeatable read and
@@ -49,14 +39,14 @@ export const pgTransactionLab: Lab = {
   summary:
     'The naive code inside a transaction; repeatable read and serializable abort a conflicting writer with 40001, which is retried.',
   needs: ['postgres'],
-  expect: allScenarios(SAFE),
+  expect: everyScenario('safe'),
   options: {
     isolation: {
       kind: 'choice',
       description: 'transaction isolation level',
       choices: Object.keys(LEVELS),
       default: 'read-committed',
-      expect: { 'read-committed': allScenarios('unsafe') },
+      expect: { 'read-committed': everyScenario('unsafe') },
     },
     // Sized for the worst case shipped, withdraw-storm (100 clients, one row): a ceiling that may grow
     // to 1 s spreads the losers thin enough to stop re-colliding, and the longest losing streak

@@ -1,5 +1,5 @@
 import { readModifyWrite } from '@concurrency-lab/lab-naive';
-import { type Lab, type LabOperations, sessionFrom } from '@concurrency-lab/model';
+import { everyScenario, type Lab, type LabOperations, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
 
 /**
@@ -11,14 +11,7 @@ export const selectForUpdateLab: Lab = {
   title: 'SELECT … FOR UPDATE',
   summary: 'A row lock taken by SELECT … FOR UPDATE inside a transaction, held until COMMIT.',
   needs: ['postgres'],
-  expect: {
-    'withdraw-storm': 'safe',
-    'flash-sale': 'safe',
-    'flash-sale-basic': 'safe',
-    reserve: 'safe',
-    mixed: 'safe',
-    replicas: 'safe',
-  },
+  expect: everyScenario('safe'),
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);

@@ -1,6 +1,7 @@
 import {
   accountSubject,
   type ChangeKind,
+  everyScenario,
   fail,
   itemSubject,
   type Lab,
@@ -65,14 +66,7 @@ export const updateReturningLab: Lab = {
   summary:
     'One statement checks and changes the row at once: UPDATE … WHERE balance >= $1 RETURNING balance.',
   needs: ['postgres'],
-  expect: {
-    'withdraw-storm': 'safe',
-    'flash-sale': 'safe',
-    'flash-sale-basic': 'safe',
-    reserve: 'safe',
-    mixed: 'safe',
-    replicas: 'safe',
-  },
+  expect: everyScenario('safe'),
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);

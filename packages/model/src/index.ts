@@ -24,7 +24,13 @@ export type {
   ServiceName,
 } from './lab.ts';
 export { SCENARIO_NAMES } from './lab.ts';
-export { expectationsFor, LabOptionError, resolveLabOptions, supportedScenarios } from './lab-options.ts';
+export {
+  everyScenario,
+  expectationsFor,
+  LabOptionError,
+  resolveLabOptions,
+  supportedScenarios,
+} from './lab-options.ts';
 export type { FailReason, Outcome, OutcomeType } from './outcome.ts';
 export { FAIL_REASONS, fail, info, ok } from './outcome.ts';
 export type { Guard, LabOperations } from './session.ts';

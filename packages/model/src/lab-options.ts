@@ -1,4 +1,11 @@
-import type { ExpectationTable, Lab, LabOptionValue, ScenarioName } from './lab.ts';
+import {
+  type Expectation,
+  type ExpectationTable,
+  type Lab,
+  type LabOptionValue,
+  SCENARIO_NAMES,
+  type ScenarioName,
+} from './lab.ts';
 
 /** A lab option that was not accepted; the message names the option and what is accepted. */
 export class LabOptionError extends Error {
@@ -63,3 +70,7 @@ export const supportedScenarios = (
   lab: Lab,
   options?: Readonly<Record<string, LabOptionValue>>,
 ): ScenarioName[] => Object.keys(expectationsFor(lab, options)) as ScenarioName[];
+
+/** The same expectation for every scenario there is: what most labs declare. */
+export const everyScenario = (expectation: Expectation): ExpectationTable =>
+  Object.fromEntries(SCENARIO_NAMES.map((name) => [name, expectation]));
