@@ -2,6 +2,9 @@ import { mutexLab } from '@concurrency-lab/lab-mutex';
 import { naiveLab } from '@concurrency-lab/lab-naive';
 import { optimisticLab } from '@concurrency-lab/lab-optimistic';
 import { pgTransactionLab } from '@concurrency-lab/lab-pg-transaction';
+import { redisLockLab } from '@concurrency-lab/lab-redis-lock';
+import { redisLuaLab } from '@concurrency-lab/lab-redis-lua';
+import { redlockLab } from '@concurrency-lab/lab-redlock';
 import { selectForUpdateLab } from '@concurrency-lab/lab-select-for-update';
 import { updateReturningLab } from '@concurrency-lab/lab-update-returning';
 import type { Lab } from '@concurrency-lab/model';
@@ -14,6 +17,9 @@ export const LABS: readonly Lab[] = [
   selectForUpdateLab,
   optimisticLab,
   updateReturningLab,
+  redisLuaLab,
+  redisLockLab,
+  redlockLab,
 ];
 
 export const labNamed = (name: string): Lab | undefined => LABS.find((lab) => lab.name === name);

@@ -11,9 +11,9 @@ export {
 export { freeLoopbackPort } from './free-port.ts';
 export { deleteNamespace, namespacedKey, namespacePrefix } from './keys.ts';
 export type { LockClient, LockGuardOptions, LockRefusal } from './lock-guard.ts';
-export { lockGuard } from './lock-guard.ts';
-export type { LabRedis, LuaScriptName, ScriptReply } from './lua-commands.ts';
-export { defineLabCommands, LUA_SCRIPTS } from './lua-commands.ts';
+export { LOCK_BACKOFF, lockGuard } from './lock-guard.ts';
+export type { BalanceReply, FailReply, LabRedis, LuaScriptName, ReserveReply } from './lua-commands.ts';
+export { defineLabCommands, failureOf, LUA_SCRIPTS } from './lua-commands.ts';
 export type { RedisNode, StartRedisOptions } from './redis-node.ts';
 export { startRedisNodes, stopRedisNodes } from './redis-node.ts';
 export { findOnPath, RedisServerNotFoundError, redisServerBinary } from './redis-server-binary.ts';

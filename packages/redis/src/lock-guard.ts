@@ -19,23 +19,35 @@ export interface LockGuardOptions {
   keyOf(subject: string): string;
   /** Give up (fail with the last refusal's reason) once this long has passed without the lock. */
   readonly acquireTimeoutMs: number;
-  /** Spacing of the tries: capped exponential with full jitter. */
-  readonly backoff: Pick<BackoffOptions, 'baseMs' | 'capMs'>;
+  /** Spacing of the tries: capped exponential with full jitter (default LOCK_BACKOFF). */
+  readonly backoff?: Pick<BackoffOptions, 'baseMs' | 'capMs'>;
 }
+
+/**
+ * The lock sits idle from its release until some waiter's next try, so the cap must stay short next
+ * to the wait; but every try costs a round trip, and a hundred waiters polling every few ms spend
+ * the CPU the holder needs (measured: withdraw-storm at concurrency 100 ran no faster with a 20 ms
+ * cap than with 100 ms, and made 3.5 times as many tries). The jitter spreads the waiters' tries so
+ * that one comes soon after each release.
+ */
+export const LOCK_BACKOFF = { baseMs: 2, capMs: 100 } as const;
 
 /**
  * A Guard that runs each operation while holding `client`'s lock on its subject. It tries again with
  * capped, jittered backoff until the lock is taken or the acquire timeout has passed, then fails with
  * the reason of the last refusal (no change was made). Reports each retry and the time spent waiting.
  */
-export const lockGuard =
-  <L>(client: LockClient<L>, options: LockGuardOptions): Guard =>
-  async (subject, op, run) => {
+export const lockGuard = <L>(client: LockClient<L>, options: LockGuardOptions): Guard => {
+  // The deadline is the loop's only bound: a NaN here (an option never resolved) would spin forever.
+  if (!Number.isFinite(options.acquireTimeoutMs) || options.acquireTimeoutMs < 0) {
+    throw new Error(`acquireTimeoutMs must be a finite number of ms >= 0; got ${options.acquireTimeoutMs}`);
+  }
+  return async (subject, op, run) => {
     const started = performance.now();
     const key = options.keyOf(subject);
     const outcome = await retryWithBackoff(
       // The deadline ends the loop; the attempt bound is only there because the helper wants one.
-      { ...options.backoff, maxAttempts: Number.MAX_SAFE_INTEGER },
+      { ...(options.backoff ?? LOCK_BACKOFF), maxAttempts: Number.MAX_SAFE_INTEGER },
       async () => {
         const attempt = await client.tryAcquire(key);
         if ('lock' in attempt || performance.now() - started >= options.acquireTimeoutMs) return attempt;
@@ -60,3 +72,4 @@ export const lockGuard =
       await client.release(outcome.lock);
     }
   };
+};

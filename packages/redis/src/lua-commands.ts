@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { FAIL_REASONS, type FailReason, fail, type Outcome } from '@concurrency-lab/model';
 import type { Redis } from 'ioredis';
 
 const load = (file: string): string => readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');
@@ -15,8 +16,21 @@ export const LUA_SCRIPTS = {
 
 export type LuaScriptName = keyof typeof LUA_SCRIPTS;
 
-/** What change-balance.lua and reserve.lua reply: `ok` with the values after, or `fail` with a reason. */
-export type ScriptReply = readonly ['ok', ...number[]] | readonly ['fail', string];
+/** A script's refusal: nothing changed, for the reason given. */
+export type FailReply = readonly ['fail', string];
+/** change-balance.lua's reply: the balance after, or a refusal. */
+export type BalanceReply = readonly ['ok', number] | FailReply;
+/** reserve.lua's reply: available and reserved after, or a refusal. */
+export type ReserveReply = readonly ['ok', number, number] | FailReply;
+
+/** The `fail` outcome of a script's refusal; a reason the model does not know is an error, not a guess. */
+export const failureOf = (reply: FailReply): Outcome<never> => {
+  const reason = reply[1];
+  if (!(FAIL_REASONS as readonly string[]).includes(reason)) {
+    throw new Error(`a Lua script replied with an unknown failure reason: ${JSON.stringify(reply)}`);
+  }
+  return fail(reason as FailReason);
+};
 
 /** An ioredis connection on which the scripts above are named commands (EVALSHA, EVAL on NOSCRIPT). */
 export interface LabRedis extends Redis {
@@ -29,7 +43,7 @@ export interface LabRedis extends Redis {
     opId: string,
     lab: string,
     subject: string,
-  ): Promise<ScriptReply>;
+  ): Promise<BalanceReply>;
   /** reserve.lua: keys item, ledger; then qty, op id, lab, subject. */
   labReserve(
     itemKey: string,
@@ -38,7 +52,7 @@ export interface LabRedis extends Redis {
     opId: string,
     lab: string,
     subject: string,
-  ): Promise<ScriptReply>;
+  ): Promise<ReserveReply>;
   /** release-lock.lua: 1 when the lock still held `token` and is now deleted, else 0. */
   labReleaseLock(lockKey: string, token: string): Promise<number>;
 }

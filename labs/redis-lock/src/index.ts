@@ -1,0 +1,1 @@
+export { redisLockLab } from './redis-lock-lab.ts';

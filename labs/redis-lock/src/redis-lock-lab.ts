@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { readModifyWrite } from '@concurrency-lab/lab-naive';
+import { guardOperations, type Lab, resolveLabOptions, sessionFrom } from '@concurrency-lab/model';
+import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { type LockClient, lockGuard, namespacedKey, redisCall, redisOf } from '@concurrency-lab/redis';
+
+interface HeldLock {
+  readonly key: string;
+  readonly token: string;
+}
+
+/** The naive steps, each run while holding a Redis lock on the row it touches. */
+export const redisLockLab: Lab = {
+  name: 'redis-lock',
+  title: 'Redis lock (SET NX PX)',
+  summary:
+    'The naive code inside one Redis lock: SET key token NX PX ttl to take it, compare-and-delete to return it.',
+  needs: ['postgres', 'redis'],
+  expect: {
+    'withdraw-storm': 'safe',
+    'flash-sale': 'safe',
+    'flash-sale-basic': 'safe',
+    reserve: 'safe',
+    mixed: 'safe',
+    replicas: 'safe',
+  },
+  options: {
+    'lock-ttl': {
+      kind: 'integer',
+      description:
+        'ms until Redis drops a lock that was never released; must outlast the longest critical section',
+      min: 1,
+      max: 600_000,
+      default: 10_000,
+    },
+    'acquire-timeout': {
+      kind: 'integer',
+      description: 'ms to keep trying for a held lock before the operation fails with lock_unavailable',
+      min: 0,
+      max: 600_000,
+      default: 30_000,
+    },
+    'backoff-base-ms': {
+      kind: 'integer',
+      description: 'upper bound of the jittered delay before the first retry, doubled for each retry after',
+      min: 0,
+      max: 60_000,
+      default: 2,
+    },
+    'backoff-cap-ms': {
+      kind: 'integer',
+      description: 'longest delay between two tries for a held lock',
+      min: 0,
+      max: 60_000,
+      default: 100,
+    },
+  },
+  store: postgresStore,
+  open: async (ctx) => {
+    const redis = redisOf(ctx);
+    // Resolving again is idempotent and makes the lab safe to open with a partial context.
+    const options = resolveLabOptions(redisLockLab, ctx.options);
+    const ttlMs = Number(options['lock-ttl']);
+    const lock: LockClient<HeldLock> = {
+      async tryAcquire(key) {
+        // A random token per acquisition: at release it proves the lock is still ours.
+        const token = randomBytes(16).toString('hex');
+        try {
+          // NX: only if nobody holds it. PX: Redis drops it by itself if we crash while holding it.
+          const set = await redisCall(redis, (r) => r.set(key, token, 'PX', ttlMs, 'NX'));
+          if (set === 'OK') return { lock: { key, token } };
+          return { refused: { reason: 'lock_unavailable', message: `${key} is held by another client` } };
+        } catch (error) {
+          // No lock, so nothing was written: a known failure, tried again until the timeout.
+          return { refused: { reason: 'lock_unavailable', message: (error as Error).message } };
+        }
+      },
+      async release({ key, token }) {
+        // Compare-and-delete (release-lock.lua): a lock that expired and went to another client stays
+        // theirs. If this fails, the TTL frees the lock; the operation's outcome is already decided.
+        await redisCall(redis, (r) => r.labReleaseLock(key, token)).catch(() => {});
+      },
+    };
+    const guard = lockGuard(lock, {
+      keyOf: (subject) => namespacedKey(ctx.namespace, 'lock', subject),
+      acquireTimeoutMs: Number(options['acquire-timeout']),
+      backoff: { baseMs: Number(options['backoff-base-ms']), capMs: Number(options['backoff-cap-ms']) },
+    });
+    return sessionFrom(guardOperations(readModifyWrite(postgresOf(ctx).db, ctx), guard));
+  },
+};

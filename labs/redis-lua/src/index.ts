@@ -1,0 +1,1 @@
+export { redisLuaLab } from './redis-lua-lab.ts';

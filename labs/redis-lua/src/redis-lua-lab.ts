@@ -1,0 +1,57 @@
+import { accountSubject, itemSubject, type Lab, ok, sessionFrom } from '@concurrency-lab/model';
+import { failureOf, redisCall, redisKeys, redisOf, redisStore } from '@concurrency-lab/redis';
+
+/**
+ * The state lives in Redis, and each operation is one Lua script (packages/redis/src/scripts):
+ * Redis runs a script from start to end before it serves any other command, so the check, the
+ * change and the ledger entry happen as one step that no other client can come between.
+ */
+export const redisLuaLab: Lab = {
+  name: 'redis-lua',
+  title: 'Redis Lua script',
+  summary:
+    'Balances and stock live in Redis; one Lua script per operation checks, changes and logs atomically.',
+  needs: ['redis'],
+  expect: {
+    'withdraw-storm': 'safe',
+    'flash-sale': 'safe',
+    'flash-sale-basic': 'safe',
+    reserve: 'safe',
+    mixed: 'safe',
+    replicas: 'safe',
+  },
+  store: redisStore,
+  open: async (ctx) => {
+    const redis = redisOf(ctx);
+    const keys = redisKeys(ctx.namespace);
+    const changeBalance = async (
+      accountId: number,
+      delta: number,
+      kind: 'withdraw' | 'deposit',
+      id: string,
+    ) => {
+      const reply = await redisCall(redis, (r) =>
+        r.labChangeBalance(
+          keys.account(accountId),
+          keys.ledger,
+          delta,
+          kind,
+          id,
+          ctx.lab,
+          accountSubject(accountId),
+        ),
+      );
+      return reply[0] === 'ok' ? ok(reply[1]) : failureOf(reply);
+    };
+    return sessionFrom({
+      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
+      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
+      async reserve(sku, qty, op) {
+        const reply = await redisCall(redis, (r) =>
+          r.labReserve(keys.item(sku), keys.ledger, qty, op.id, ctx.lab, itemSubject(sku)),
+        );
+        return reply[0] === 'ok' ? ok({ available: reply[1], reserved: reply[2] }) : failureOf(reply);
+      },
+    });
+  },
+};

@@ -1,0 +1,2 @@
+export { redlockLab } from './redlock-lab.ts';
+export { refusalFromVotes } from './vote-count.ts';
