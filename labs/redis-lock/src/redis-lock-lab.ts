@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { readModifyWrite } from '@concurrency-lab/lab-naive';
-import { guardOperations, type Lab, resolveLabOptions, sessionFrom } from '@concurrency-lab/model';
+import {
+  everyScenario,
+  guardOperations,
+  type Lab,
+  resolveLabOptions,
+  sessionFrom,
+} from '@concurrency-lab/model';
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
-import { type LockClient, lockGuard, namespacedKey, redisCall, redisOf } from '@concurrency-lab/redis';
+import {
+  type LockClient,
+  lockGuard,
+  lockOptionSpecs,
+  lockSettingsFrom,
+  namespacedKey,
+  redisCall,
+  redisOf,
+} from '@concurrency-lab/redis';
 
 interface HeldLock {
   readonly key: string;
@@ -16,51 +30,13 @@ export const redisLockLab: Lab = {
   summary:
     'The naive code inside one Redis lock: SET key token NX PX ttl to take it, compare-and-delete to return it.',
   needs: ['postgres', 'redis'],
-  expect: {
-    'withdraw-storm': 'safe',
-    'flash-sale': 'safe',
-    'flash-sale-basic': 'safe',
-    reserve: 'safe',
-    mixed: 'safe',
-    replicas: 'safe',
-  },
-  options: {
-    'lock-ttl': {
-      kind: 'integer',
-      description:
-        'ms until Redis drops a lock that was never released; must outlast the longest critical section',
-      min: 1,
-      max: 600_000,
-      default: 10_000,
-    },
-    'acquire-timeout': {
-      kind: 'integer',
-      description: 'ms to keep trying for a held lock before the operation fails with lock_unavailable',
-      min: 0,
-      max: 600_000,
-      default: 30_000,
-    },
-    'backoff-base-ms': {
-      kind: 'integer',
-      description: 'upper bound of the jittered delay before the first retry, doubled for each retry after',
-      min: 0,
-      max: 60_000,
-      default: 2,
-    },
-    'backoff-cap-ms': {
-      kind: 'integer',
-      description: 'longest delay between two tries for a held lock',
-      min: 0,
-      max: 60_000,
-      default: 100,
-    },
-  },
+  expect: everyScenario('safe'),
+  options: lockOptionSpecs({ ttlMs: 10_000, acquireTimeoutMs: 30_000, baseMs: 2, capMs: 100 }),
   store: postgresStore,
   open: async (ctx) => {
     const redis = redisOf(ctx);
-    // Resolving again is idempotent and makes the lab safe to open with a partial context.
-    const options = resolveLabOptions(redisLockLab, ctx.options);
-    const ttlMs = Number(options['lock-ttl']);
+    // Resolving again is idempotent, and keeps the lab safe to open with a partial context.
+    const { ttlMs, ...settings } = lockSettingsFrom(resolveLabOptions(redisLockLab, ctx.options));
     const lock: LockClient<HeldLock> = {
       async tryAcquire(key) {
         // A random token per acquisition: at release it proves the lock is still ours.
@@ -82,9 +58,8 @@ export const redisLockLab: Lab = {
       },
     };
     const guard = lockGuard(lock, {
+      ...settings,
       keyOf: (subject) => namespacedKey(ctx.namespace, 'lock', subject),
-      acquireTimeoutMs: Number(options['acquire-timeout']),
-      backoff: { baseMs: Number(options['backoff-base-ms']), capMs: Number(options['backoff-cap-ms']) },
     });
     return sessionFrom(guardOperations(readModifyWrite(postgresOf(ctx).db, ctx), guard));
   },

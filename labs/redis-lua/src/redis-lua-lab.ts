@@ -1,4 +1,11 @@
-import { accountSubject, itemSubject, type Lab, ok, sessionFrom } from '@concurrency-lab/model';
+import {
+  accountSubject,
+  everyScenario,
+  itemSubject,
+  type Lab,
+  ok,
+  sessionFrom,
+} from '@concurrency-lab/model';
 import { failureOf, redisCall, redisKeys, redisOf, redisStore } from '@concurrency-lab/redis';
 
 /**
@@ -12,14 +19,7 @@ export const redisLuaLab: Lab = {
   summary:
     'Balances and stock live in Redis; one Lua script per operation checks, changes and logs atomically.',
   needs: ['redis'],
-  expect: {
-    'withdraw-storm': 'safe',
-    'flash-sale': 'safe',
-    'flash-sale-basic': 'safe',
-    reserve: 'safe',
-    mixed: 'safe',
-    replicas: 'safe',
-  },
+  expect: everyScenario('safe'),
   store: redisStore,
   open: async (ctx) => {
     const redis = redisOf(ctx);

@@ -1,7 +1,20 @@
 import { readModifyWrite } from '@concurrency-lab/lab-naive';
-import { guardOperations, type Lab, resolveLabOptions, sessionFrom } from '@concurrency-lab/model';
+import {
+  everyScenario,
+  guardOperations,
+  type Lab,
+  resolveLabOptions,
+  sessionFrom,
+} from '@concurrency-lab/model';
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
-import { type LockClient, lockGuard, namespacedKey, redlockOf } from '@concurrency-lab/redis';
+import {
+  type LockClient,
+  lockGuard,
+  lockOptionSpecs,
+  lockSettingsFrom,
+  namespacedKey,
+  redlockOf,
+} from '@concurrency-lab/redis';
 import { ExecutionError, type Lock, Redlock } from './redlock-package.ts';
 import { refusalFromVotes } from './vote-count.ts';
 
@@ -12,53 +25,14 @@ export const redlockLab: Lab = {
   summary:
     'The naive code inside a Redlock: the lock counts only when a majority of five independent Redis nodes grant it.',
   needs: ['postgres', 'redlock'],
-  expect: {
-    'withdraw-storm': 'safe',
-    'flash-sale': 'safe',
-    'flash-sale-basic': 'safe',
-    reserve: 'safe',
-    mixed: 'safe',
-    replicas: 'safe',
-  },
-  options: {
-    'lock-ttl': {
-      kind: 'integer',
-      description:
-        'ms each node keeps the lock; the holder may use it for this minus the time it took to get it',
-      min: 10,
-      max: 600_000,
-      default: 10_000,
-    },
-    'acquire-timeout': {
-      kind: 'integer',
-      description:
-        'ms to keep trying before failing with lock_unavailable (held) or quorum_unavailable (nodes down)',
-      min: 0,
-      max: 600_000,
-      default: 30_000,
-    },
-    'backoff-base-ms': {
-      kind: 'integer',
-      description: 'upper bound of the jittered delay before the first retry, doubled for each retry after',
-      min: 0,
-      max: 60_000,
-      default: 5,
-    },
-    'backoff-cap-ms': {
-      kind: 'integer',
-      description: 'longest delay between two tries for a held lock',
-      min: 0,
-      max: 60_000,
-      default: 500,
-    },
-  },
+  expect: everyScenario('safe'),
+  // A longer backoff cap than redis-lock's: every try is ten commands (five to ask, five to undo).
+  options: lockOptionSpecs({ ttlMs: 10_000, acquireTimeoutMs: 30_000, baseMs: 5, capMs: 500 }),
   store: postgresStore,
   open: async (ctx) => {
     const { nodes } = redlockOf(ctx);
     const urlOf = (client: unknown) => nodes.find((node) => node.client === client)?.url ?? 'a Redlock node';
-    // Resolving again is idempotent and makes the lab safe to open with a partial context.
-    const options = resolveLabOptions(redlockLab, ctx.options);
-    const ttlMs = Number(options['lock-ttl']);
+    const { ttlMs, ...settings } = lockSettingsFrom(resolveLabOptions(redlockLab, ctx.options));
     // One attempt per call: the shared lock guard does the retrying, with backoff and a deadline.
     const redlock = new Redlock(
       nodes.map((node) => node.client),
@@ -74,6 +48,7 @@ export const redlockLab: Lab = {
           return { refused: { reason: 'lock_unavailable', message: 'granted too late to be still valid' } };
         } catch (error) {
           if (!(error instanceof ExecutionError)) throw error;
+          // The package says only "no quorum"; the votes say whether the lock was held or nodes were down.
           const votes = await error.attempts.at(-1);
           if (!votes) throw error;
           return { refused: refusalFromVotes(votes, urlOf) };
@@ -85,9 +60,8 @@ export const redlockLab: Lab = {
       },
     };
     const guard = lockGuard(lock, {
+      ...settings,
       keyOf: (subject) => namespacedKey(ctx.namespace, 'lock', subject),
-      acquireTimeoutMs: Number(options['acquire-timeout']),
-      backoff: { baseMs: Number(options['backoff-base-ms']), capMs: Number(options['backoff-cap-ms']) },
     });
     return sessionFrom(guardOperations(readModifyWrite(postgresOf(ctx).db, ctx), guard));
   },

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -114,6 +114,10 @@ class LocalRedisNode implements RedisNode {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    // The node must not keep this process alive: a program that ends without stopping it still ends,
+    // and the exit hook then kills the node.
+    child.unref();
+    for (const pipe of [child.stdout, child.stderr]) (pipe as Socket | null)?.unref();
     let exited = false;
     this.#exited = new Promise((resolve) => {
       child.once('exit', () => {
