@@ -1,0 +1,136 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LabContext, LabOptionValue, OpContext } from '@concurrency-lab/model';
+import { closeRedis, connectRedis, namespacedKey, startRedisNodes } from '@concurrency-lab/redis';
+import { afterAll, describe, expect, it } from 'vitest';
+// Relative on purpose: the catalog depends on every lab, so a lab cannot list the catalog (or
+// reach the harness through it) as a dependency without a cycle in the workspace graph.
+import { runLab, ServiceHub } from '../../../packages/catalog/src/index.ts';
+import { scenarioNamed, withdrawStorm } from '../../../packages/harness/src/index.ts';
+import { redisLockLab } from '../src/index.ts';
+
+const hub = new ServiceHub();
+afterAll(() => hub.close());
+
+const SEED = { accounts: [{ id: 1, balance: 100, version: 0 }], items: [] };
+
+/** An op whose hooks are recorded; `raceWindow` runs `during` between the naive read and write. */
+const recordingOp = (during: () => Promise<void> = async () => {}) => {
+  const seen = { retries: 0, waitedMs: 0 };
+  const op: OpContext = {
+    id: `op-${Math.random().toString(36).slice(2)}`,
+    raceWindow: during,
+    conflict: () => {},
+    retry: () => {
+      seen.retries++;
+    },
+    waited: (ms) => {
+      seen.waitedMs += ms;
+    },
+  };
+  return { op, seen };
+};
+
+/** A seeded run of the lab with `options`; release it when done. */
+const prepare = async (options: Record<string, LabOptionValue> = {}) => {
+  const run = await hub.prepare(redisLockLab, { options });
+  await redisLockLab.store(run.context).reset(SEED);
+  return run;
+};
+
+const lockKeyOf = (ctx: LabContext) => namespacedKey(ctx.namespace, 'lock', 'account:1');
+
+describe('redis-lock', () => {
+  it('never deletes a lock that expired and went to another client', async () => {
+    const run = await prepare({ 'lock-ttl': 50 });
+    const redis = run.context.services.redis?.client;
+    if (!redis) throw new Error('no redis');
+    const key = lockKeyOf(run.context);
+    try {
+      const session = await redisLockLab.open(run.context);
+      // The holder is slow (a GC pause, a slow query): its lock expires and a rival takes it.
+      const { op } = recordingOp(async () => {
+        await sleep(120);
+        expect(await redis.set(key, 'rival-token', 'PX', 10_000, 'NX')).toBe('OK');
+      });
+      expect(await session.withdraw(1, 10, op)).toEqual({ type: 'ok', value: 90 });
+      // The slow holder's release found someone else's token and left it alone.
+      expect(await redis.get(key)).toBe('rival-token');
+      // And the compare-and-delete itself: a wrong token deletes nothing, the right one does.
+      expect(await redis.labReleaseLock(key, 'not-the-holder')).toBe(0);
+      expect(await redis.labReleaseLock(key, 'rival-token')).toBe(1);
+      expect(await redis.exists(key)).toBe(0);
+    } finally {
+      await run.release();
+    }
+  });
+
+  it('fails with lock_unavailable after the acquire timeout, having changed nothing, and reports its wait', async () => {
+    const run = await prepare({ 'acquire-timeout': 200 });
+    const redis = run.context.services.redis?.client;
+    if (!redis) throw new Error('no redis');
+    try {
+      await redis.set(lockKeyOf(run.context), 'someone-else', 'PX', 10_000);
+      const session = await redisLockLab.open(run.context);
+      const { op, seen } = recordingOp();
+      const outcome = await session.withdraw(1, 10, op);
+      expect(outcome).toMatchObject({ type: 'fail', reason: 'lock_unavailable' });
+      expect(seen.retries).toBeGreaterThan(0);
+      expect(seen.waitedMs).toBeGreaterThanOrEqual(200);
+      expect(seen.waitedMs).toBeLessThan(1_000);
+      const store = redisLockLab.store(run.context);
+      expect(await store.readAccount(1)).toMatchObject({ balance: 100, version: 0 });
+      expect(await store.readLedger()).toEqual([]);
+    } finally {
+      await run.release();
+    }
+  });
+
+  it('fails with lock_unavailable naming the URL, within the acquire timeout, when its Redis is down', async () => {
+    const [node] = await startRedisNodes(1);
+    if (!node) throw new Error('no node');
+    const client = await connectRedis(node.url, { commandTimeoutMs: 200 });
+    const run = await hub.prepare(
+      { ...redisLockLab, needs: ['postgres'] },
+      { options: { 'acquire-timeout': 500 } },
+    );
+    try {
+      const context: LabContext = {
+        ...run.context,
+        services: { ...run.context.services, redis: { url: node.url, client, commandTimeoutMs: 200 } },
+      };
+      await redisLockLab.store(context).reset(SEED);
+      const session = await redisLockLab.open(context);
+      await node.stop();
+      const started = performance.now();
+      const outcome = await session.withdraw(1, 10, recordingOp().op);
+      expect(outcome).toMatchObject({ type: 'fail', reason: 'lock_unavailable' });
+      expect(outcome.type === 'fail' && outcome.message).toContain(node.url);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      await run.release();
+      await closeRedis(client);
+      await node.stop();
+    }
+  });
+
+  it('reaches the exact withdraw-storm outcome at concurrency 100 with its default options', async () => {
+    const result = await runLab(hub, { lab: redisLockLab, scenario: scenarioNamed('withdraw-storm') });
+    expect(result.concurrency).toBe(100);
+    expect(result.verdict).toEqual({ valid: true, violations: [] });
+    expect(result.counts).toMatchObject({ ok: 5000, fail: { insufficient_funds: 5000 }, info: 0 });
+    // Waiting for the lock is what this strategy costs, and it shows.
+    expect(result.contention.lockWaitMs).toBeGreaterThan(0);
+    expect(result.contention.retries).toBeGreaterThan(0);
+  });
+
+  it('loses updates when the TTL is shorter than the critical section (the lock expires under its holder)', async () => {
+    const result = await runLab(hub, {
+      lab: redisLockLab,
+      scenario: withdrawStorm({ balance: 400, count: 200, concurrency: 20 }),
+      options: { 'lock-ttl': 5 },
+      raceWindowMs: 25,
+    });
+    expect(result.verdict.valid).toBe(false);
+    expect(result.verdict.violations.map((v) => v.kind)).toContain('lost-update');
+  });
+});
