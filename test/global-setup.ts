@@ -1,5 +1,6 @@
 import { type EmbeddedServer, startEmbeddedPostgres } from '@concurrency-lab/postgres';
 import { REDLOCK_NODE_COUNT, type RedisNode, startRedisNodes, stopRedisNodes } from '@concurrency-lab/redis';
+import { allGone } from '../packages/redis/test/process-state.ts';
 
 let postgres: EmbeddedServer | undefined;
 let redisNodes: RedisNode[] = [];
@@ -29,5 +30,9 @@ export const setup = async (): Promise<void> => {
 };
 
 export const teardown = async (): Promise<void> => {
+  const pids = redisNodes.flatMap((node) => (node.pid === undefined ? [] : [node.pid]));
   await Promise.allSettled([postgres?.stop(), stopRedisNodes(redisNodes)]);
+  // The run leaves no redis-server behind: asserted here, where the last of them is stopped.
+  if (!(await allGone(pids)))
+    throw new Error(`redis-server processes still running after the tests: ${pids.join(', ')}`);
 };
