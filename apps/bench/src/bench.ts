@@ -4,9 +4,11 @@ import { changeBalanceSql } from '@concurrency-lab/lab-update-returning';
 import type { Lab, LabContext } from '@concurrency-lab/model';
 import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
 import { hasPgbench, runPgbench } from './pgbench.ts';
+import { hasRedisBenchmark, runRedisLuaBenchmark } from './redis-lua-bench.ts';
 
-// `pnpm bench`: each lab's throughput on one hot row, as a ratio of pgbench running the same
-// statements against the same database in the same run. Ratios, not absolute numbers, because
+// `pnpm bench`: each lab's throughput on one hot row, as a ratio of a reference tool running the
+// same statements against the same server in the same run: pgbench for the Postgres labs,
+// redis-benchmark (EVALSHA of the same script) for redis-lua. Ratios, not absolute numbers, because
 // these machines are shared and noisy; each side takes the best of two tries.
 
 const CONCURRENCIES = [1, 8, 32] as const;
@@ -47,9 +49,26 @@ const best = async (times: number, measure: () => Promise<number>) => {
   return top;
 };
 
-const benchLab = async (hub: ServiceHub, lab: Lab, url: string) => {
-  const rows: Array<{ lab: string; concurrency: number; labOps: number; pgbenchTps: number; ratio: number }> =
-    [];
+interface BenchRow {
+  readonly lab: string;
+  readonly reference: string;
+  readonly concurrency: number;
+  readonly labOps: number;
+  readonly referenceOps: number;
+  readonly ratio: number;
+}
+
+/** What the reference tool does per measurement, against the lab's prepared namespace. */
+type MeasureReference = (context: LabContext, clients: number, count: number) => Promise<number>;
+
+/** The lab and its reference at each concurrency on the same data: best of two each, after a warm-up. */
+const benchAgainst = async (
+  hub: ServiceHub,
+  lab: Lab,
+  reference: string,
+  measureReference: MeasureReference,
+): Promise<BenchRow[]> => {
+  const rows: BenchRow[] = [];
   for (const concurrency of CONCURRENCIES) {
     // Same number of connections on both sides.
     process.env.LAB_PG_POOL_SIZE = String(concurrency);
@@ -59,22 +78,23 @@ const benchLab = async (hub: ServiceHub, lab: Lab, url: string) => {
       const scenario = withdrawStorm({ balance: BALANCE, amount: 1, count, concurrency });
       const measureLab = async () =>
         (await runScenario({ lab, scenario, context: prepared.context })).throughputOpsPerSec;
-      const measurePgbench = async () => {
+      const measureOther = async () => {
         await lab.store(prepared.context).reset(scenario.initialState);
-        return runPgbench({
-          url,
-          schema: schemaNameFor(prepared.context.namespace),
-          script: scriptFor(lab.name, prepared.context),
-          clients: concurrency,
-          transactionsPerClient: Math.ceil(count / concurrency),
-        });
+        return measureReference(prepared.context, concurrency, count);
       };
       await measureLab(); // warm-up: connections, plans, JIT
-      const pgbenchTps = await best(2, measurePgbench);
+      const referenceOps = await best(2, measureOther);
       const labOps = await best(2, measureLab);
-      rows.push({ lab: lab.name, concurrency, labOps, pgbenchTps, ratio: labOps / pgbenchTps });
+      rows.push({
+        lab: lab.name,
+        reference,
+        concurrency,
+        labOps,
+        referenceOps,
+        ratio: labOps / referenceOps,
+      });
       process.stderr.write(
-        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs pgbench ${pgbenchTps.toFixed(0)} tps\n`,
+        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ${reference} ${referenceOps.toFixed(0)}\n`,
       );
     } finally {
       await prepared.release();
@@ -84,29 +104,47 @@ const benchLab = async (hub: ServiceHub, lab: Lab, url: string) => {
 };
 
 const main = async () => {
-  if (!(await hasPgbench())) {
-    process.stderr.write(
-      'pgbench is not on PATH, so there is no reference to compare with: install PostgreSQL’s client tools (Debian: postgresql-contrib or postgresql-client-common with pgbench).\n',
-    );
+  const missing = [
+    ...((await hasPgbench()) ? [] : ['pgbench (PostgreSQL client tools)']),
+    ...(hasRedisBenchmark() ? [] : ['redis-benchmark (Debian: redis-tools)']),
+  ];
+  if (missing.length > 0) {
+    process.stderr.write(`pnpm bench needs its reference tools on PATH; missing: ${missing.join(', ')}.\n`);
     process.exitCode = 1;
     return;
   }
   const hub = new ServiceHub();
   try {
-    const url = await hub.postgresUrl();
-    const rows = [];
-    for (const name of ['update-returning', 'select-for-update']) {
+    const pgUrl = await hub.postgresUrl();
+    const redisUrl = await hub.redisUrl();
+    const labOf = (name: string) => {
       const lab = labNamed(name);
       if (!lab) throw new Error(`lab ${name} is not registered`);
-      rows.push(...(await benchLab(hub, lab, url)));
-    }
+      return lab;
+    };
+    const pgbench = (context: LabContext, clients: number, count: number) =>
+      runPgbench({
+        url: pgUrl,
+        schema: schemaNameFor(context.namespace),
+        script: scriptFor(context.lab, context),
+        clients,
+        transactionsPerClient: Math.ceil(count / clients),
+      });
+    const redisBenchmark = (_: LabContext, clients: number, count: number) =>
+      runRedisLuaBenchmark({ url: redisUrl, clients, requests: count });
+    const rows = [
+      ...(await benchAgainst(hub, labOf('update-returning'), 'pgbench', pgbench)),
+      ...(await benchAgainst(hub, labOf('select-for-update'), 'pgbench', pgbench)),
+      ...(await benchAgainst(hub, labOf('redis-lua'), 'redis-benchmark', redisBenchmark)),
+    ];
     const table = [
-      ['lab', 'clients', 'lab ops/s', 'pgbench tps', 'ratio (target ≥ 0.8)'],
+      ['lab', 'reference', 'clients', 'lab ops/s', 'reference ops/s', 'ratio (target ≥ 0.8)'],
       ...rows.map((r) => [
         r.lab,
+        r.reference,
         r.concurrency,
         r.labOps.toFixed(0),
-        r.pgbenchTps.toFixed(0),
+        r.referenceOps.toFixed(0),
         r.ratio.toFixed(2),
       ]),
     ];
