@@ -14,8 +14,10 @@ const killAll = (): void => {
 
 const onSignal = (signal: NodeJS.Signals): void => {
   killAll();
-  // We listen only to clean up, but a listener stops Node's default (exit). When nobody else listens
-  // (a CLI with its own graceful shutdown would), re-raise the signal so the process still ends as usual.
+  // We listen only to clean up, but a listener stops Node's default (exit). When nobody else listens,
+  // re-raise the signal so the process still ends as usual. When someone does (a CLI's graceful
+  // shutdown), leave the ending to them. This listener is prepended, so it runs before theirs and
+  // still sees their `once` listeners, which Node removes just before calling them.
   if (process.listenerCount(signal) === 1) {
     for (const s of SIGNALS) process.off(s, onSignal);
     process.kill(process.pid, signal);
@@ -31,7 +33,7 @@ export const killOnExit = (entry: ExitCleanup): void => {
   if (!installed) {
     installed = true;
     process.on('exit', killAll);
-    for (const signal of SIGNALS) process.on(signal, onSignal);
+    for (const signal of SIGNALS) process.prependListener(signal, onSignal);
   }
   live.add(entry);
 };

@@ -146,6 +146,14 @@ describe('no redis-server outlives the process that started it', () => {
     expect(await allGone(pids)).toBe(true);
   });
 
+  it("leaves the ending to the run's own SIGTERM handler, when it has one", async () => {
+    const { child, pids, exited } = await runFixture('graceful');
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).toBe(7);
+    expect(await allGone(pids)).toBe(true);
+  });
+
   it('when the run is SIGKILLed, which no hook can see (the parent-death signal)', async () => {
     const { child, pids, exited } = await runFixture('wait');
     child.kill('SIGKILL');
