@@ -73,7 +73,9 @@ export class ServiceHub {
     this.#redisNode ??= startOnce(1, () => {
       this.#redisNode = undefined;
     });
-    return (await this.#redisNode).map((node) => node.url)[0] as string;
+    const [node] = await this.#redisNode;
+    if (!node) throw new Error('startRedisNodes(1) returned no node');
+    return node.url;
   }
 
   /** Where the Redlock nodes are: LAB_REDLOCK_URLS, or five redis-servers started now if needed. */
