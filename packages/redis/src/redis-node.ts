@@ -157,12 +157,15 @@ class LocalRedisNode implements RedisNode {
   async stop(): Promise<void> {
     const child = this.#child;
     if (!child) return;
+    // Waiting for its exit must keep this process alive (start() unreferenced the child).
+    child.ref();
     // A stopped process does not act on SIGTERM until it is continued.
     if (this.#paused) this.resume();
     child.kill('SIGTERM');
     const graceful = await Promise.race([
       this.#exited.then(() => true),
-      sleep(STOP_GRACE_MS).then(() => false),
+      // Unreferenced: a timer left over after a quick stop must not hold the process open for 5 s.
+      sleep(STOP_GRACE_MS, undefined, { ref: false }).then(() => false),
     ]);
     if (!graceful) await this.kill();
   }
@@ -170,9 +173,10 @@ class LocalRedisNode implements RedisNode {
   async kill(): Promise<void> {
     const child = this.#child;
     if (!child) return;
+    child.ref();
     child.kill('SIGKILL');
     // SIGKILL cannot be caught or ignored; the bound only guards against a kernel that never reports.
-    await Promise.race([this.#exited, sleep(STOP_GRACE_MS)]);
+    await Promise.race([this.#exited, sleep(STOP_GRACE_MS, undefined, { ref: false })]);
     this.#forget();
   }
 

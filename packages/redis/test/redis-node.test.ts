@@ -50,7 +50,7 @@ const runFixture = async (how: string) => {
   }
   const pids = JSON.parse(stdout.split('\n')[0] || 'null') as number[] | null;
   if (!pids) throw new Error(`the fixture printed no pids; its stderr: ${stderr}`);
-  return { child, pids, exited, stderr: () => stderr };
+  return { child, pids, exited, stderr: () => stderr, stdout: () => stdout };
 };
 
 describe('self-started redis-server nodes', () => {
@@ -124,6 +124,16 @@ describe('self-started redis-server nodes', () => {
 });
 
 describe('no redis-server outlives the process that started it', () => {
+  it('when the run stops them and ends: promptly, with exit code 0', async () => {
+    const { pids, exited, stdout } = await runFixture('stop');
+    const printed = performance.now();
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(stdout()).toContain('stopped');
+    expect(performance.now() - printed).toBeLessThan(3_000);
+    expect(await allGone(pids)).toBe(true);
+  });
+
   it.each([
     ['ends without stopping them', 'end'],
     ['crashes with an uncaught exception', 'crash'],
