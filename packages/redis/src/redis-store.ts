@@ -55,7 +55,9 @@ const readLedgerStream = async (redis: RedisService, key: string): Promise<Ledge
     }
     const last = page.at(-1);
     if (!last || page.length < LEDGER_PAGE) return entries;
-    start = `(${last[0]}`;
+    // The id right after the last one read ("(id", an exclusive start, needs Redis 6.2).
+    const [ms, seq] = last[0].split('-');
+    start = `${ms}-${Number(seq) + 1}`;
   }
 };
 
