@@ -16,7 +16,9 @@ command -v go >/dev/null || {
 k6_bin="$(go env GOPATH)/bin/k6"
 if ! "$k6_bin" version 2>/dev/null | grep -q "k6 $K6_VERSION"; then
   echo "install-k6: building k6 $K6_VERSION into $k6_bin (a few minutes, once)" >&2
-  module_dir=$(go list -m -f '{{.Dir}}' "go.k6.io/k6/v2@$K6_VERSION")
+  # `go mod download` works outside any module (unlike `go list -m`) and says where it put it.
+  module_dir=$(go mod download -json "go.k6.io/k6/v2@$K6_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$module_dir" ] || { echo "install-k6: could not download go.k6.io/k6/v2@$K6_VERSION" >&2; exit 1; }
   mkdir -p "$(dirname "$k6_bin")"
   (cd "$module_dir" && go build -trimpath -o "$k6_bin" .) >&2
 fi
