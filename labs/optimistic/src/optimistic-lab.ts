@@ -12,7 +12,6 @@ import {
   type Outcome,
   ok,
   RETRY,
-  resolveLabOptions,
   retryOptionSpecs,
   retryWithBackoff,
   type StockItem,
@@ -71,10 +70,7 @@ export const optimisticLab: Lab = {
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
     const store = postgresStore(ctx);
-    // The catalog hands options over resolved; resolving again is idempotent and keeps a hand-built
-    // context (a test, a script) from silently running with a missing option.
-    const options = resolveLabOptions(optimisticLab, ctx.options);
-    const backoff = backoffFromOptions(options);
+    const backoff = backoffFromOptions(ctx.options);
     // An attempt answers an outcome, or undefined when its compare-and-set matched no row.
     const optimistically = <V>(op: OpContext, attempt: () => Promise<Outcome<V> | undefined>) =>
       retryWithBackoff(

@@ -7,7 +7,6 @@ import {
   type LabOperations,
   type OpContext,
   RETRY,
-  resolveLabOptions,
   retryOptionSpecs,
   retryWithBackoff,
   sessionFrom,
@@ -56,11 +55,8 @@ export const pgTransactionLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    // The catalog hands options over resolved; resolving again is idempotent and keeps a hand-built
-    // context (a test, a script) from silently running with a missing option.
-    const options = resolveLabOptions(pgTransactionLab, ctx.options);
-    const backoff = backoffFromOptions(options);
-    const level = LEVELS[options.isolation as keyof typeof LEVELS];
+    const backoff = backoffFromOptions(ctx.options);
+    const level = LEVELS[ctx.options.isolation as keyof typeof LEVELS];
     const inTransaction = <R>(op: OpContext, work: (steps: LabOperations) => Promise<R>) =>
       retryWithBackoff(
         backoff,

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readModifyWrite } from '@concurrency-lab/lab-naive';
-import {
-  everyScenario,
-  guardOperations,
-  type Lab,
-  resolveLabOptions,
-  sessionFrom,
-} from '@concurrency-lab/model';
+import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
 import {
   type LockClient,
@@ -35,8 +29,7 @@ export const redisLockLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const redis = redisOf(ctx);
-    // Resolving again is idempotent, and keeps the lab safe to open with a partial context.
-    const { ttlMs, ...settings } = lockSettingsFrom(resolveLabOptions(redisLockLab, ctx.options));
+    const { ttlMs, ...settings } = lockSettingsFrom(ctx.options);
     const lock: LockClient<HeldLock> = {
       async tryAcquire(key) {
         // A random token per acquisition: at release it proves the lock is still ours.

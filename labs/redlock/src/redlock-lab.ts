@@ -1,11 +1,5 @@
 import { readModifyWrite } from '@concurrency-lab/lab-naive';
-import {
-  everyScenario,
-  guardOperations,
-  type Lab,
-  resolveLabOptions,
-  sessionFrom,
-} from '@concurrency-lab/model';
+import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
 import {
   type LockClient,
@@ -32,7 +26,7 @@ export const redlockLab: Lab = {
   open: async (ctx) => {
     const { nodes } = redlockOf(ctx);
     const urlOf = (client: unknown) => nodes.find((node) => node.client === client)?.url ?? 'a Redlock node';
-    const { ttlMs, ...settings } = lockSettingsFrom(resolveLabOptions(redlockLab, ctx.options));
+    const { ttlMs, ...settings } = lockSettingsFrom(ctx.options);
     // One attempt per call: the shared lock guard does the retrying, with backoff and a deadline.
     const redlock = new Redlock(
       nodes.map((node) => node.client),

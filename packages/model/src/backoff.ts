@@ -74,6 +74,29 @@ export const retryWithBackoff = async <R, E>(
   return exhausted();
 };
 
+/**
+ * The Lab options `backoff-base-ms` and `backoff-cap-ms`, shared by every lab that waits between
+ * tries (conflict retries, lock acquisition), so that the flags mean the same thing everywhere.
+ */
+export const backoffOptionSpecs = (
+  defaults: Pick<BackoffOptions, 'baseMs' | 'capMs'>,
+): Readonly<Record<string, LabOptionSpec>> => ({
+  'backoff-base-ms': {
+    kind: 'integer',
+    description: 'upper bound of the jittered delay before the first retry, doubled for each retry after',
+    min: 0,
+    max: 60_000,
+    default: defaults.baseMs,
+  },
+  'backoff-cap-ms': {
+    kind: 'integer',
+    description: 'longest delay between two attempts',
+    min: 0,
+    max: 60_000,
+    default: defaults.capMs,
+  },
+});
+
 /** Defaults of the shared retry options; each lab picks its own (what suits its conflict rate). */
 export interface RetryOptionDefaults {
   readonly retryLimit: number;
@@ -93,20 +116,7 @@ export const retryOptionSpecs = (defaults: RetryOptionDefaults): Readonly<Record
     max: 10_000,
     default: defaults.retryLimit,
   },
-  'backoff-base-ms': {
-    kind: 'integer',
-    description: 'upper bound of the jittered delay before the first retry, doubled for each retry after',
-    min: 0,
-    max: 60_000,
-    default: defaults.baseMs,
-  },
-  'backoff-cap-ms': {
-    kind: 'integer',
-    description: 'longest delay between two attempts',
-    min: 0,
-    max: 60_000,
-    default: defaults.capMs,
-  },
+  ...backoffOptionSpecs(defaults),
 });
 
 /** The backoff that the options declared by `retryOptionSpecs` describe; throws if they were not resolved. */

@@ -4,6 +4,7 @@ export {
   backoffCeilingMs,
   backoffDelayMs,
   backoffFromOptions,
+  backoffOptionSpecs,
   RETRY,
   retryOptionSpecs,
   retryWithBackoff,

@@ -1,5 +1,6 @@
 import { rejectInvalidAmount } from './amount.ts';
 import type { Lab, LabContext, LabSession, OpContext } from './lab.ts';
+import { resolveLabOptions } from './lab-options.ts';
 import { accountSubject, itemSubject } from './state.ts';
 
 /** A session's three operations, without `close`. */
@@ -29,11 +30,12 @@ export const guardOperations = (steps: LabOperations, guard: Guard): LabOperatio
 });
 
 /**
- * Opens a session of `lab` that answers `invalid_amount` for anything but a positive safe integer
- * before the lab sees it, so that no strategy needs to repeat the check and bad input does no I/O.
+ * Opens a session of `lab` with its options resolved (defaults filled in, values checked), that
+ * answers `invalid_amount` for anything but a positive safe integer before the lab sees it: no
+ * strategy needs to repeat either, and bad input does no I/O.
  */
 export const openSession = async (lab: Lab, ctx: LabContext): Promise<LabSession> => {
-  const session = await lab.open(ctx);
+  const session = await lab.open({ ...ctx, options: resolveLabOptions(lab, ctx.options) });
   return {
     withdraw: async (accountId, amount, op) =>
       rejectInvalidAmount(amount) ?? session.withdraw(accountId, amount, op),

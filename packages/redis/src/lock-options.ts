@@ -1,4 +1,4 @@
-import type { LabOptionSpec, LabOptionValue } from '@concurrency-lab/model';
+import { backoffOptionSpecs, type LabOptionSpec, type LabOptionValue } from '@concurrency-lab/model';
 import type { LockGuardOptions } from './lock-guard.ts';
 
 /** Defaults of the lock labs' shared options; each lab picks what suits its lock. */
@@ -31,20 +31,7 @@ export const lockOptionSpecs = (defaults: LockOptionDefaults): Readonly<Record<s
     max: 600_000,
     default: defaults.acquireTimeoutMs,
   },
-  'backoff-base-ms': {
-    kind: 'integer',
-    description: 'upper bound of the jittered delay before the first retry, doubled for each retry after',
-    min: 0,
-    max: 60_000,
-    default: defaults.baseMs,
-  },
-  'backoff-cap-ms': {
-    kind: 'integer',
-    description: 'longest delay between two tries for a held lock',
-    min: 0,
-    max: 60_000,
-    default: defaults.capMs,
-  },
+  ...backoffOptionSpecs(defaults),
 });
 
 /** The TTL and guard settings that resolved options (see lockOptionSpecs) describe. */
