@@ -1,18 +1,22 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Op, OpRequest, OpValue, Scenario } from '@concurrency-lab/harness';
+import {
+  type ChangeRequest,
+  callSession,
+  hooksFor,
+  type OpValue,
+  type Scenario,
+} from '@concurrency-lab/harness';
 import {
   type Lab,
   type LabContext,
   type LabSession,
   type LabStore,
-  type OpContext,
   type Outcome,
   openSession,
 } from '@concurrency-lab/model';
 import { HttpHistory } from './http-history.ts';
 
 /** A request that changes state (reads go to the store directly). */
-export type ChangeRequest = Exclude<OpRequest, { kind: 'read' }>;
+export type { ChangeRequest };
 
 /** What serving one change produced: its op id (also in the ledger), its outcome, and any exception. */
 export interface Performed {
@@ -81,7 +85,7 @@ export class ServedLab {
     const session = this.#idle.pop() ?? (await openSession(this.lab, this.context));
     const op = this.history.begin(request);
     try {
-      const outcome = (await this.#call(session, request, this.#hooks(op))) as Outcome<OpValue>;
+      const outcome = await callSession(session, request, hooksFor(op, this.#raceWindowMs));
       this.history.complete(op, outcome);
       return { opId: op.id, outcome };
     } catch (error) {
@@ -102,33 +106,5 @@ export class ServedLab {
     this.#closed = true;
     const idle = this.#idle.splice(0);
     await Promise.allSettled(idle.map((session) => session.close()));
-  }
-
-  #hooks(op: Op): OpContext {
-    const raceWindowMs = this.#raceWindowMs;
-    return {
-      id: op.id,
-      raceWindow: raceWindowMs > 0 ? async () => void (await sleep(raceWindowMs)) : async () => {},
-      conflict: () => {
-        op.conflicts++;
-      },
-      retry: () => {
-        op.retries++;
-      },
-      waited: (ms) => {
-        op.waitedMs += ms;
-      },
-    };
-  }
-
-  #call(session: LabSession, request: ChangeRequest, hooks: OpContext) {
-    switch (request.kind) {
-      case 'withdraw':
-        return session.withdraw(request.accountId, request.amount, hooks);
-      case 'deposit':
-        return session.deposit(request.accountId, request.amount, hooks);
-      case 'reserve':
-        return session.reserve(request.sku, request.qty, hooks);
-    }
   }
 }

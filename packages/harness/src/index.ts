@@ -12,6 +12,8 @@ export {
 export type { History, Op, OpKind, OpRequest, OpValue } from './history.ts';
 export { deltaOf, describeOp, reportedValue, subjectOf } from './history.ts';
 export { writeHistoryJsonl } from './history-file.ts';
+export type { ChangeRequest } from './op-hooks.ts';
+export { callSession, hooksFor } from './op-hooks.ts';
 export type { Rng } from './rng.ts';
 export { createRng, shuffle } from './rng.ts';
 export type { Progress, RunOptions, RunResult } from './runner.ts';

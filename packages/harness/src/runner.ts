@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Expectation,
   expectationsFor,
@@ -12,6 +11,7 @@ import {
 } from '@concurrency-lab/model';
 import { allCheckers, type Checker, type Verdict } from './checkers/index.ts';
 import { type History, type Op, type OpRequest, type OpValue, reportedValue, subjectOf } from './history.ts';
+import { callSession, hooksFor } from './op-hooks.ts';
 import { createRng } from './rng.ts';
 import type { ExpectedOutcome, Scenario } from './scenarios/scenario.ts';
 import { computeStats, type RunStats } from './stats.ts';
@@ -58,24 +58,18 @@ export interface RunResult extends RunStats {
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Calls the session (or the store, for reads); any exception becomes `info`: its effect is unknown. */
-const invoke = async (session: LabSession, store: LabStore, request: OpRequest, op: OpContext) => {
+const invoke = async (
+  session: LabSession,
+  store: LabStore,
+  request: OpRequest,
+  hooks: OpContext,
+): Promise<Outcome<OpValue>> => {
   try {
-    switch (request.kind) {
-      case 'withdraw':
-        return await session.withdraw(request.accountId, request.amount, op);
-      case 'deposit':
-        return await session.deposit(request.accountId, request.amount, op);
-      case 'reserve':
-        return await session.reserve(request.sku, request.qty, op);
-      case 'read': {
-        const account = await store.readAccount(request.accountId);
-        return account
-          ? ({ type: 'ok', value: account.balance } as const)
-          : ({ type: 'fail', reason: 'not_found' } as const);
-      }
-    }
+    if (request.kind !== 'read') return await callSession(session, request, hooks);
+    const account = await store.readAccount(request.accountId);
+    return account ? { type: 'ok', value: account.balance } : { type: 'fail', reason: 'not_found' };
   } catch (error) {
-    return { type: 'info', error: errorText(error) } as const;
+    return { type: 'info', error: errorText(error) };
   }
 };
 
@@ -123,7 +117,6 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const tally = liveTally();
   const started = performance.now();
   const now = () => performance.now() - started;
-  const pause = raceWindowMs > 0 ? () => sleep(raceWindowMs).then(() => undefined) : () => Promise.resolve();
   let nextIndex = 0;
   let done = 0;
   let lastReport = 0;
@@ -143,20 +136,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
         waitedMs: 0,
       };
       history.push(op);
-      const hooks: OpContext = {
-        id: op.id,
-        raceWindow: pause,
-        conflict: () => {
-          op.conflicts++;
-        },
-        retry: () => {
-          op.retries++;
-        },
-        waited: (ms) => {
-          op.waitedMs += ms;
-        },
-      };
-      op.outcome = (await invoke(session, store, request, hooks)) as Outcome<OpValue>;
+      op.outcome = await invoke(session, store, request, hooksFor(op, raceWindowMs));
       op.completedAt = now();
       tally.add(op);
       done++;
