@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool } from './run-tool.ts';
 
 /** True when a `pgbench` binary is on PATH. */
 export const hasPgbench = (): Promise<boolean> =>
@@ -41,22 +42,9 @@ export const runPgbench = async (run: PgbenchRun): Promise<number> => {
     String(Math.min(run.clients, 2)),
   ];
   args.push('-t', String(run.transactionsPerClient), run.url);
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn('pgbench', args, {
-      env: { ...process.env, PGOPTIONS: `-c search_path=${run.schema}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      text += chunk;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}:\n${text}`)),
-    );
+  const output = await runTool('pgbench', args, {
+    ...process.env,
+    PGOPTIONS: `-c search_path=${run.schema}`,
   });
   const tps = /tps = ([\d.]+) \(without initial connection/.exec(output)?.[1];
   if (!tps) throw new Error(`no tps in pgbench output:\n${output}`);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeRedis,
@@ -8,6 +7,7 @@ import {
   LUA_SCRIPTS,
   redisKeys,
 } from '@concurrency-lab/redis';
+import { runTool } from './run-tool.ts';
 
 /** True when a `redis-benchmark` binary is on PATH. */
 export const hasRedisBenchmark = (): boolean => findOnPath('redis-benchmark') !== undefined;
@@ -65,20 +65,7 @@ export const runRedisLuaBenchmark = async (run: RedisLuaBenchRun): Promise<numbe
     args.push('-r', '1000000000', '--csv');
     args.push('EVALSHA', sha, '2', keys.account(1), keys.ledger, '-1', 'withdraw', 'op-__rand_int__');
     args.push('redis-benchmark', 'account:1');
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let text = '';
-      child.stdout.on('data', (chunk) => {
-        text += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        text += chunk;
-      });
-      child.on('error', reject);
-      child.on('exit', (code) =>
-        code === 0 ? resolve(text) : reject(new Error(`redis-benchmark exited with ${code}: ${text}`)),
-      );
-    });
+    const output = await runTool('redis-benchmark', args);
     // Every call must have succeeded (the withdraw reached the stream), or the figure measures refusals.
     const calls = await redis.xlen(keys.ledger);
     if (calls < run.requests) throw new Error(`only ${calls} of ${run.requests} benchmark calls took effect`);
