@@ -11,7 +11,7 @@ export const CHROMIUM_PATH = process.env.LAB_CHROMIUM ?? '/usr/bin/chromium';
 export const launchChromium = async (): Promise<Browser> => {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `no Chromium at ${CHROMIUM_PATH}: run .ci/install-chromium.sh, or set LAB_CHROMIUM to one`,
+      `no Chromium at ${CHROMIUM_PATH}: run scripts/install-chromium.sh, or set LAB_CHROMIUM to one`,
     );
   }
   return chromium.launch({
