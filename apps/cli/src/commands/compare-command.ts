@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labNamed, labNames, runLab } from '@concurrency-lab/catalog';
+import { labNames, runLab } from '@concurrency-lab/catalog';
 import {
   createRng,
   isScenarioName,
@@ -8,13 +8,7 @@ import {
   type Scenario,
   scenarioNamed,
 } from '@concurrency-lab/harness';
-import {
-  type Lab,
-  type LabOptionValue,
-  SCENARIO_NAMES,
-  type ScenarioName,
-  supportedScenarios,
-} from '@concurrency-lab/model';
+import { type Lab, SCENARIO_NAMES, type ScenarioName, supportedScenarios } from '@concurrency-lab/model';
 import {
   formatNumber,
   type LabInfo,
@@ -32,7 +26,7 @@ import {
   writeReportPages,
 } from '@concurrency-lab/report';
 import { MultiBar, Presets } from 'cli-progress';
-import { Command, type Option } from 'commander';
+import { Command } from 'commander';
 import { openFile } from '../open-file.ts';
 import { renderCompareTable } from '../render/compare-table.ts';
 import { runResultJson } from '../render/run-report.ts';
@@ -40,7 +34,7 @@ import { scaledScenario } from '../scaled-scenarios.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
-import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
+import { addLabOptionFlags, type ChosenLab, chooseLabs, namesFrom } from './lab-options.ts';
 
 /** Where `lab k6` writes its summaries unless told otherwise. */
 const DEFAULT_K6_RESULTS = 'results/k6';
@@ -62,36 +56,6 @@ interface CompareFlags {
   k6?: string;
   [option: string]: unknown;
 }
-
-/** One lab with the options it runs with: a row of the matrix. */
-interface PlannedLab {
-  readonly lab: Lab;
-  readonly options: Record<string, LabOptionValue>;
-}
-
-const namesFrom = (raw: string, flag: string): string[] => {
-  const names = [...new Set(raw.split(',').map((name) => name.trim()))].filter(Boolean);
-  if (names.length === 0) throw new UsageError(`${flag} needs at least one name (comma-separated)`);
-  return names;
-};
-
-/** Each lab gets only the lab-option flags it declares; a flag no chosen lab takes is a usage error. */
-const planLabs = (names: readonly string[], flags: Map<string, Option>, opts: CompareFlags): PlannedLab[] => {
-  const labs = names.map((name) => {
-    const lab = labNamed(name);
-    if (!lab) throw oneOf('lab', name, labNames());
-    return lab;
-  });
-  for (const [name, option] of flags) {
-    if (opts[option.attributeName()] !== undefined && !labs.some((lab) => name in (lab.options ?? {}))) {
-      throw new UsageError(`--${name} applies to none of the labs compared (${names.join(', ')})`);
-    }
-  }
-  return labs.map((lab) => {
-    const own = new Map([...flags].filter(([name]) => name in (lab.options ?? {})));
-    return { lab, options: labOptionsFrom(lab, own, opts) };
-  });
-};
 
 /** What the report keeps about a lab, so that it reads on its own later. */
 const labInfoOf = (lab: Lab): LabInfo => {
@@ -215,7 +179,12 @@ export const compareCommand = (): Command => {
     .option('--open', 'open report.html when done (xdg-open), or print where it is');
   const flags = addLabOptionFlags(command);
   return command.action(async (opts: CompareFlags) => {
-    const planned = planLabs(opts.labs ? namesFrom(opts.labs, '--labs') : labNames(), flags, opts);
+    const planned = chooseLabs(
+      opts.labs ? namesFrom(opts.labs, '--labs') : labNames(),
+      flags,
+      opts,
+      'compared',
+    );
     const scenarioNames = opts.scenarios
       ? namesFrom(opts.scenarios, '--scenarios')
       : [...DEFAULT_COMPARE_SCENARIOS];
@@ -228,7 +197,7 @@ export const compareCommand = (): Command => {
     const out = userPath(opts.out ?? timestampFolder(startedAt));
     await checkOutputFolder(out, opts.force === true);
 
-    const cells: { planned: PlannedLab; scenario: Scenario }[] = [];
+    const cells: { planned: ChosenLab; scenario: Scenario }[] = [];
     for (const p of planned) {
       const supported = supportedScenarios(p.lab, p.options);
       for (const scenario of scenarios) {

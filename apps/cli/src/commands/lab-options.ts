@@ -1,7 +1,7 @@
-import { LABS } from '@concurrency-lab/catalog';
+import { LABS, labNamed, labNames } from '@concurrency-lab/catalog';
 import { type Lab, LabOptionError, type LabOptionValue, resolveLabOptions } from '@concurrency-lab/model';
 import { type Command, Option } from 'commander';
-import { UsageError } from '../usage-error.ts';
+import { oneOf, UsageError } from '../usage-error.ts';
 
 /**
  * Adds a `--<name>` flag for every option any lab declares (e.g. --isolation), so that
@@ -41,4 +41,44 @@ export const labOptionsFrom = (
     if (error instanceof LabOptionError) throw new UsageError(error.message);
     throw error;
   }
+};
+
+/** The distinct names of a comma-separated list such as `--labs a,b`; a usage error when empty. */
+export const namesFrom = (raw: string, flag: string): string[] => {
+  const names = [...new Set(raw.split(',').map((name) => name.trim()))].filter(Boolean);
+  if (names.length === 0) throw new UsageError(`${flag} needs at least one name (comma-separated)`);
+  return names;
+};
+
+/** A lab chosen for a command, with the options it runs with. */
+export interface ChosenLab {
+  readonly lab: Lab;
+  readonly options: Record<string, LabOptionValue>;
+}
+
+/**
+ * The named labs, each with only the lab-option flags it declares resolved. A flag that none of
+ * them takes is a usage error (`--isolation` with no pg-transaction), as is an unknown lab name.
+ * `purpose` completes the message: "applies to none of the labs <purpose>".
+ */
+export const chooseLabs = (
+  names: readonly string[],
+  flags: Map<string, Option>,
+  parsed: Readonly<Record<string, unknown>>,
+  purpose: string,
+): ChosenLab[] => {
+  const labs = names.map((name) => {
+    const lab = labNamed(name);
+    if (!lab) throw oneOf('lab', name, labNames());
+    return lab;
+  });
+  for (const [name, option] of flags) {
+    if (parsed[option.attributeName()] !== undefined && !labs.some((lab) => name in (lab.options ?? {}))) {
+      throw new UsageError(`--${name} applies to none of the labs ${purpose} (${names.join(', ')})`);
+    }
+  }
+  return labs.map((lab) => {
+    const own = new Map([...flags].filter(([name]) => name in (lab.options ?? {})));
+    return { lab, options: labOptionsFrom(lab, own, parsed) };
+  });
 };

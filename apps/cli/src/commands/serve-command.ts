@@ -1,10 +1,9 @@
-import { LABS, labNamed, labNames, ServiceHub } from '@concurrency-lab/catalog';
-import type { Lab, LabOptionValue } from '@concurrency-lab/model';
+import { LABS, labNames, ServiceHub } from '@concurrency-lab/catalog';
 import { redactUrl } from '@concurrency-lab/postgres';
 import { prepareSharedServices, type ReplicaSet, startReplicaSet } from '@concurrency-lab/server';
 import { Command, InvalidArgumentError, type Option } from 'commander';
-import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
-import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
+import { nonNegativeInteger, positiveInteger, UsageError } from '../usage-error.ts';
+import { addLabOptionFlags, type ChosenLab, chooseLabs, namesFrom } from './lab-options.ts';
 
 interface ServeFlags {
   port: number;
@@ -35,25 +34,8 @@ export const servedLabs = (
   raw: string | undefined,
   flags: Map<string, Option>,
   opts: Readonly<Record<string, unknown>>,
-): Array<{ lab: Lab; options: Record<string, LabOptionValue> }> => {
-  const names =
-    raw === undefined ? labNames() : [...new Set(raw.split(',').map((name) => name.trim()))].filter(Boolean);
-  if (names.length === 0) throw new UsageError('--labs needs at least one lab name (comma-separated)');
-  const labs = names.map((name) => labNamed(name) ?? oneOfThrow(name));
-  for (const [name, option] of flags) {
-    if (opts[option.attributeName()] !== undefined && !labs.some((lab) => name in (lab.options ?? {}))) {
-      throw new UsageError(`--${name} applies to none of the labs served (${names.join(', ')})`);
-    }
-  }
-  return labs.map((lab) => ({
-    lab,
-    options: labOptionsFrom(lab, new Map([...flags].filter(([name]) => name in (lab.options ?? {}))), opts),
-  }));
-};
-
-const oneOfThrow = (name: string): never => {
-  throw oneOf('lab', name, labNames());
-};
+): ChosenLab[] =>
+  chooseLabs(raw === undefined ? labNames() : namesFrom(raw, '--labs'), flags, opts, 'served');
 
 /**
  * Runs `work` with a hub and replicas, and on SIGINT/SIGTERM stops the replicas first (each
