@@ -1,8 +1,9 @@
-import { labNamed, ServiceHub } from '@concurrency-lab/catalog';
 import { runScenario, withdrawStorm } from '@concurrency-lab/harness';
 import { changeBalanceSql } from '@concurrency-lab/lab-update-returning';
-import type { Lab, LabContext } from '@concurrency-lab/model';
+import { labNamed } from '@concurrency-lab/labs';
+import { type Lab, type LabContext, resolveLabOptions } from '@concurrency-lab/model';
 import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
+import { ServiceHub } from '@concurrency-lab/services';
 import { hasPgbench, runPgbench } from './pgbench.ts';
 import { hasRedisBenchmark, runRedisLuaBenchmark } from './redis-lua-bench.ts';
 
@@ -72,7 +73,7 @@ const benchAgainst = async (
   for (const concurrency of CONCURRENCIES) {
     // Same number of connections on both sides.
     process.env.LAB_PG_POOL_SIZE = String(concurrency);
-    const prepared = await hub.prepare(lab, { options: {} });
+    const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });
     try {
       const count = OPS_PER_RUN[concurrency] ?? 2000;
       const scenario = withdrawStorm({ balance: BALANCE, amount: 1, count, concurrency });

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeRedis,
-  connectRedis,
-  deleteNamespace,
-  findOnPath,
-  LUA_SCRIPTS,
-  redisKeys,
-} from '@concurrency-lab/redis';
+import { REDIS_LUA_SCRIPTS } from '@concurrency-lab/lab-redis-lua';
+import { closeRedis, connectRedis, deleteNamespace, findOnPath, redisKeys } from '@concurrency-lab/redis';
 import { runTool } from './run-tool.ts';
 
 /** True when a `redis-benchmark` binary is on PATH. */
@@ -47,7 +41,7 @@ export const runRedisLuaBenchmark = async (run: RedisLuaBenchRun): Promise<numbe
   const namespace = `bench_${randomBytes(4).toString('hex')}`;
   const keys = redisKeys(namespace);
   try {
-    const sha = (await redis.script('LOAD', LUA_SCRIPTS.labChangeBalance.lua)) as string;
+    const sha = (await redis.script('LOAD', REDIS_LUA_SCRIPTS.labChangeBalance.lua)) as string;
     await redis.hset(keys.account(1), { balance: BALANCE, version: 0 });
     const { hostname, port, password } = new URL(run.url);
     const args = [

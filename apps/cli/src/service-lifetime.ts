@@ -1,22 +1,21 @@
-import { ServiceHub } from '@concurrency-lab/catalog';
+import { onShutdown } from '@concurrency-lab/lifecycle';
+import { ServiceHub } from '@concurrency-lab/services';
 
 /**
  * Runs `work` with a ServiceHub and always closes it: on return, on error, and on Ctrl-C or
- * SIGTERM, so that no embedded Postgres or redis-server outlives the command.
+ * SIGTERM (in the shutdown's last stage, after the runs have let go of it), so that no embedded
+ * Postgres or redis-server outlives the command.
  */
 export const withServices = async <T>(work: (hub: ServiceHub) => Promise<T>): Promise<T> => {
   const hub = new ServiceHub();
-  const onSignal = (signal: NodeJS.Signals) => {
+  const unregister = onShutdown('services', async (signal) => {
     process.stderr.write(`\n${signal}: stopping the services this command started…\n`);
-    hub.close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+    await hub.close();
+  });
   try {
     return await work(hub);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    unregister();
     await hub.close();
   }
 };

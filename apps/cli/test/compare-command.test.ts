@@ -6,9 +6,8 @@ import { readReportFile } from '@concurrency-lab/report';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from './run-cli.ts';
 
-const FIXTURE_REPORT = fileURLToPath(
-  new URL('../../../packages/report/test/fixtures/report.json', import.meta.url),
-);
+// A report.json that the report package's own tests use, shared through its package exports.
+const FIXTURE_REPORT = fileURLToPath(import.meta.resolve('@concurrency-lab/report/fixtures/report.json'));
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'lab-compare-'));
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isScenarioName, scenarioNamed } from '@concurrency-lab/harness';
-import { SCENARIO_NAMES, type ScenarioName } from '@concurrency-lab/model';
+import { checkWithLedger, computeStats, isScenarioName, scenarioNamed } from '@concurrency-lab/harness';
+import { expectationFor, SCENARIO_NAMES, type ScenarioName, verdictMatches } from '@concurrency-lab/model';
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -9,9 +9,7 @@ import express, {
   type Response,
 } from 'express';
 import { z } from 'zod';
-import { checkOverHttp } from './http-check.ts';
 import { type HttpReply, replyForError, replyForOutcome } from './outcome-response.ts';
-import { expectationWithReplicas } from './replica-expectation.ts';
 import {
   describeInput,
   type InvalidInput,
@@ -27,7 +25,7 @@ export interface LabAppOptions {
   readonly labs: ReadonlyMap<string, ServedLab>;
   /** Enables POST /admin/reset and is then required by it; undefined disables it. */
   readonly adminToken: string | undefined;
-  /** How many replicas serve the same state; see checkOverHttp. */
+  /** How many replicas serve the same state; see checkWithLedger in the harness. */
   readonly replicas: number;
   readonly replicaId: string;
   readonly replicaIndex: number;
@@ -67,7 +65,7 @@ const resetBody = z.strictObject({
  *   anything else → 500 without details;
  * - `GET /labs/:lab/accounts/:id`, `GET /labs/:lab/items/:sku`;
  * - `GET /labs/:lab/check[?scenario=<name>][&history=ledger]`: the harness checkers on the current state
- *   and ledger (see checkOverHttp);
+ *   and ledger (see checkWithLedger in the harness);
  * - `POST /admin/reset` `{ "scenario": name, "lab"?: name }`: 403 unless an admin token is configured,
  *   then 401 without `Authorization: Bearer <token>`.
  */
@@ -162,7 +160,7 @@ export const createLabApp = (options: LabAppOptions): Express => {
         options: context.options,
         expect: Object.fromEntries(
           SCENARIO_NAMES.flatMap((scenario) => {
-            const expectation = expectationWithReplicas(lab, scenario, replicas, context.options);
+            const expectation = expectationFor(lab, scenario, { options: context.options, replicas });
             return expectation ? [[scenario, expectation]] : [];
           }),
         ),
@@ -253,15 +251,13 @@ export const createLabApp = (options: LabAppOptions): Express => {
     const [final, ledger] = await Promise.all([served.store.readState(), served.store.readLedger()]);
     // A truncated history would be taken for missing ops: check from the ledger alone then.
     const local = history === 'ledger' || served.history.truncated ? undefined : served.history.ops;
-    const { verdict, coverage } = checkOverHttp({ scenario, final, ledger, local, replicas });
-    const expectation = expectationWithReplicas(served.lab, scenario.name, replicas, served.context.options);
-    const contention = { conflicts: 0, retries: 0, lockWaitMs: 0 };
-    for (const op of served.history.ops) {
-      contention.conflicts += op.conflicts;
-      contention.retries += op.retries;
-      contention.lockWaitMs += op.waitedMs;
-    }
-    contention.lockWaitMs = Math.round(contention.lockWaitMs * 100) / 100;
+    const { verdict, coverage } = checkWithLedger({ scenario, final, ledger, local, replicas });
+    const expectation = expectationFor(served.lab, scenario.name, {
+      options: served.context.options,
+      replicas,
+    });
+    const { conflicts, retries, lockWaitMs } = computeStats(served.history.ops, 0).contention;
+    const contention = { conflicts, retries, lockWaitMs };
     res.json({
       lab: served.lab.name,
       scenario: scenario.name,
@@ -269,12 +265,7 @@ export const createLabApp = (options: LabAppOptions): Express => {
       valid: verdict.valid,
       violations: verdict.violations,
       expectation: expectation ?? null,
-      matchesExpectation:
-        expectation === undefined
-          ? null
-          : expectation === 'safe'
-            ? verdict.valid === true
-            : verdict.valid === false,
+      matchesExpectation: expectation === undefined ? null : verdictMatches(expectation, verdict.valid),
       coverage: { ...coverage, historyTruncated: served.history.truncated },
       expected: scenario.expected,
       initialState: scenario.initialState,
@@ -340,7 +331,7 @@ export const createLabApp = (options: LabAppOptions): Express => {
       }
       const targets = lab === undefined ? [...labs.values()] : [labs.get(lab) as ServedLab];
       const supported = targets.filter((served) =>
-        expectationWithReplicas(served.lab, name, replicas, served.context.options),
+        expectationFor(served.lab, name, { options: served.context.options, replicas }),
       );
       if (lab !== undefined && supported.length === 0) {
         return badRequest(res, {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PreparedRun, ServiceHub } from '@concurrency-lab/catalog';
+import type { PreparedRun, ServiceHub } from '@concurrency-lab/services';
 import { createLabApp } from './lab-app.ts';
 import { ServedLab } from './served-lab.ts';
 import { labNamespace, type ServerConfig } from './server-config.ts';

@@ -1,6 +1,5 @@
-import type { OpValue } from '@concurrency-lab/harness';
-import type { FailReason, Outcome } from '@concurrency-lab/model';
-import type { ChangeRequest } from './served-lab.ts';
+import type { ChangeRequest, OpValue } from '@concurrency-lab/harness';
+import { type FailReason, httpStatusOf, type Outcome } from '@concurrency-lab/model';
 
 /** A response as the routes send it: a status and a JSON body. */
 export interface HttpReply {
@@ -9,22 +8,6 @@ export interface HttpReply {
   /** Extra headers (Retry-After for a 503). */
   readonly headers?: Readonly<Record<string, string>>;
 }
-
-/**
- * The status of each failure. Contention that the strategy gave up on (retries exhausted, a
- * deadlock victim) is a 409 like the business refusals: the request conflicted with others and
- * may be retried. A lock or a quorum that could not be had is the backing service's state, so 503.
- */
-export const FAIL_STATUS: Readonly<Record<FailReason, number>> = {
-  insufficient_funds: 409,
-  out_of_stock: 409,
-  not_found: 404,
-  invalid_amount: 400,
-  conflict_retries_exhausted: 409,
-  lock_unavailable: 503,
-  quorum_unavailable: 503,
-  deadlock: 409,
-};
 
 const subjectText = (request: ChangeRequest): string =>
   request.kind === 'reserve' ? `item ${request.sku}` : `account ${request.accountId}`;
@@ -57,7 +40,7 @@ const okBody = (value: OpValue, opId: string): Record<string, unknown> =>
 
 /**
  * Maps a lab's outcome to a response: ok → 200 with the resulting value; each failure to its
- * status (FAIL_STATUS) with `{ error: <reason>, message }`; an `info` outcome (effect unknown) to
+ * status (httpStatusOf, from the model's table of fail reasons) with `{ error: <reason>, message }`; an `info` outcome (effect unknown) to
  * 500 or 503 by `isUnavailable` of the exception behind it.
  */
 export const replyForOutcome = (
@@ -70,7 +53,7 @@ export const replyForOutcome = (
     case 'ok':
       return { status: 200, body: okBody(outcome.value, opId) };
     case 'fail': {
-      const status = FAIL_STATUS[outcome.reason];
+      const status = httpStatusOf(outcome.reason);
       const message = outcome.message ?? failMessage(outcome.reason, request);
       return status === 503
         ? {

@@ -1,8 +1,10 @@
 import {
   type ChangeRequest,
   callSession,
-  hooksFor,
+  type Nemesis,
   type OpValue,
+  opContextFor,
+  raceWindow,
   type Scenario,
 } from '@concurrency-lab/harness';
 import {
@@ -46,7 +48,7 @@ export class ServedLab {
   readonly context: LabContext;
   readonly store: LabStore;
   readonly history: HttpHistory;
-  readonly #raceWindowMs: number;
+  readonly #nemeses: readonly Nemesis[];
   // A LabSession serves one client at a time (the Lab contract), and an HTTP server has as many
   // clients at once as it has requests in flight: each request borrows an idle session or opens one.
   readonly #idle: LabSession[] = [];
@@ -58,7 +60,7 @@ export class ServedLab {
     this.context = options.context;
     this.store = options.lab.store(options.context);
     this.history = new HttpHistory(options.replicaId, options.replicaIndex);
-    this.#raceWindowMs = options.raceWindowMs;
+    this.#nemeses = raceWindow(options.raceWindowMs);
   }
 
   /** The scenario this replica last reset the lab to, if any. */
@@ -85,7 +87,7 @@ export class ServedLab {
     const session = this.#idle.pop() ?? (await openSession(this.lab, this.context));
     const op = this.history.begin(request);
     try {
-      const outcome = await callSession(session, request, hooksFor(op, this.#raceWindowMs));
+      const outcome = await callSession(session, request, opContextFor(op, this.#nemeses));
       this.history.complete(op, outcome);
       return { opId: op.id, outcome };
     } catch (error) {

@@ -1,5 +1,5 @@
-import { labNamed, labNames } from '@concurrency-lab/catalog';
-import { type Lab, LabOptionError, type LabOptionValue, resolveLabOptions } from '@concurrency-lab/model';
+import { labNamed, labNames } from '@concurrency-lab/labs';
+import { type Lab, LabOptionError, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
 
 /** A server setting that was not accepted; the message names the variable and what it accepts. */
 export class ServerConfigError extends Error {
@@ -13,7 +13,7 @@ export interface ServerConfig {
   /** The labs served, each with its options resolved (defaults filled in). */
   readonly labs: ReadonlyArray<{
     readonly lab: Lab;
-    readonly options: Readonly<Record<string, LabOptionValue>>;
+    readonly options: ResolvedLabOptions;
   }>;
   /** Enables POST /admin/reset and is then required by it; undefined: admin routes are disabled. */
   readonly adminToken: string | undefined;

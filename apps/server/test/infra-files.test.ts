@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { K6_ENV } from '@concurrency-lab/k6-scenarios/lib/env-vars.ts';
+import { K6_SCENARIOS } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { K6_ENV } from '../../../k6/lib/env-vars.ts';
-import { K6_SCENARIOS } from '../../../k6/lib/plans.ts';
 import { SERVER_ENV } from '../src/server-config.ts';
 
 // infra/ cannot run here (no container engine), so this test holds its files to what the code
@@ -27,10 +27,10 @@ const variablesIn = (...folders: string[]): Set<string> => {
   return names;
 };
 
-// The replica reads its own settings, and the catalog and service packages read where the services are.
+// The replica reads its own settings, and the service packages read where the services are.
 const APP_VARIABLES = variablesIn(
   'apps/server/src',
-  'packages/catalog/src',
+  'packages/services/src',
   'packages/postgres/src',
   'packages/redis/src',
 );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ServiceHub } from '@concurrency-lab/catalog';
+import { ServiceHub } from '@concurrency-lab/services';
 import { type LabServer, startLabServer } from '../src/lab-server.ts';
 import { serverConfigFromEnv } from '../src/server-config.ts';
 

@@ -1,5 +1,5 @@
-import { ServiceHub } from '@concurrency-lab/catalog';
-import { type Lab, type LabStore, sessionFrom } from '@concurrency-lab/model';
+import { type Lab, type LabStore, resolveLabOptions, sessionFrom } from '@concurrency-lab/model';
+import { ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLabApp } from '../src/lab-app.ts';
 import { ServedLab } from '../src/served-lab.ts';
@@ -214,7 +214,12 @@ describe('when a lab fails in an unknown way', () => {
     };
     const served = new ServedLab({
       lab: brokenLab,
-      context: { lab: 'broken', options: {}, services: {}, namespace: 'broken' },
+      context: {
+        lab: 'broken',
+        options: resolveLabOptions(brokenLab, {}),
+        services: {},
+        namespace: 'broken',
+      },
       replicaId: 'r0-test',
       replicaIndex: 0,
       raceWindowMs: 0,

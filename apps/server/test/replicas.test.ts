@@ -1,5 +1,6 @@
-import { labNamed, ServiceHub } from '@concurrency-lab/catalog';
+import { labNamed } from '@concurrency-lab/labs';
 import { resolveLabOptions } from '@concurrency-lab/model';
+import { ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplicaSet, startReplicaSet } from '../src/replica-set.ts';
 import { prepareSharedServices } from '../src/shared-services.ts';
@@ -14,7 +15,7 @@ import { ADMIN_TOKEN, testNamespace } from './lab-server-fixture.ts';
 
 const REPLICAS = 3;
 const SAFE = ['select-for-update', 'update-returning', 'redis-lock', 'redlock'];
-// redis-lock and redlock join as soon as they are registered in the catalog.
+// redis-lock and redlock join as soon as they are registered in the labs index.
 const served = ['mutex', ...SAFE].filter((name) => labNamed(name) !== undefined);
 
 let hub: ServiceHub;
@@ -141,7 +142,11 @@ describe('a replica process', () => {
     const namespace = testNamespace('graceful');
     const lab = labNamed('naive');
     if (!lab) throw new Error('naive is not registered');
-    const services = await prepareSharedServices(hub, [{ lab, options: {} }], namespace);
+    const services = await prepareSharedServices(
+      hub,
+      [{ lab, options: resolveLabOptions(lab, {}) }],
+      namespace,
+    );
     // A one-second race window keeps the request in flight long enough to signal the process.
     const single = await startReplicaSet({
       replicas: 1,

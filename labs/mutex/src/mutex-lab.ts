@@ -1,6 +1,5 @@
-import { readModifyWrite } from '@concurrency-lab/lab-naive';
 import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 import { Mutex } from 'async-mutex';
 
 // One mutex per subject per run, shared by every session in this process and by nothing else:

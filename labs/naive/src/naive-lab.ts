@@ -1,6 +1,5 @@
 import { everyScenario, type Lab, sessionFrom } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
-import { readModifyWrite } from './read-modify-write.ts';
+import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 
 /** The baseline: read, compute, write, with nothing in between to stop a concurrent writer. */
 export const naiveLab: Lab = {

@@ -1,4 +1,3 @@
-import { readModifyWrite } from '@concurrency-lab/lab-naive';
 import {
   backoffFromOptions,
   everyScenario,
@@ -11,7 +10,7 @@ import {
   retryWithBackoff,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 import type { IsolationLevel } from 'kysely';
 
 const LEVELS = {

@@ -1,9 +1,7 @@
+import { flashSale, scenarioNamed, withdrawStorm } from '@concurrency-lab/harness';
 import { expectationsFor, LabOptionError, resolveLabOptions } from '@concurrency-lab/model';
+import { runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// Relative on purpose: the catalog depends on every lab, so a lab cannot list the catalog (or
-// reach the harness through it) as a dependency without a cycle in the workspace graph.
-import { runLab, ServiceHub } from '../../../packages/catalog/src/index.ts';
-import { flashSale, scenarioNamed, withdrawStorm } from '../../../packages/harness/src/index.ts';
 import { pgTransactionLab } from '../src/index.ts';
 
 const options = (given: Record<string, string | number> = {}) => resolveLabOptions(pgTransactionLab, given);

@@ -1,1 +1,2 @@
-export { redisLockLab } from './redis-lock-lab.ts';
+export type { ReleaseLockCommand } from './redis-lock-lab.ts';
+export { RELEASE_LOCK_SCRIPTS, redisLockLab } from './redis-lock-lab.ts';

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { readModifyWrite } from '@concurrency-lab/lab-naive';
+import { type LockClient, lockGuard, lockOptionSpecs, lockSettingsFrom } from '@concurrency-lab/locks';
 import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
-import {
-  type LockClient,
-  lockGuard,
-  lockOptionSpecs,
-  lockSettingsFrom,
-  namespacedKey,
-  redisCall,
-  redisOf,
-} from '@concurrency-lab/redis';
+import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
+import { luaScript, namespacedKey, redisCall, redisOf, withScripts } from '@concurrency-lab/redis';
+
+/** release-lock.lua, the compare-and-delete that gives the lock back only while it is still ours. */
+export interface ReleaseLockCommand {
+  labReleaseLock(lockKey: string, token: string): Promise<number>;
+}
+export const RELEASE_LOCK_SCRIPTS = {
+  labReleaseLock: luaScript(new URL('./scripts/release-lock.lua', import.meta.url), 1),
+};
 
 interface HeldLock {
   readonly key: string;
@@ -29,6 +29,7 @@ export const redisLockLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const redis = redisOf(ctx);
+    const scripts = withScripts<ReleaseLockCommand>(redis.client, RELEASE_LOCK_SCRIPTS);
     const { ttlMs, ...settings } = lockSettingsFrom(ctx.options);
     const lock: LockClient<HeldLock> = {
       async tryAcquire(key) {
@@ -47,7 +48,7 @@ export const redisLockLab: Lab = {
       async release({ key, token }) {
         // Compare-and-delete (release-lock.lua): a lock that expired and went to another client stays
         // theirs. If this fails, the TTL frees the lock; the operation's outcome is already decided.
-        await redisCall(redis, (r) => r.labReleaseLock(key, token)).catch(() => {});
+        await redisCall(redis, () => scripts.labReleaseLock(key, token)).catch(() => {});
       },
     };
     const guard = lockGuard(lock, {

@@ -1,12 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LabContext, LabOptionValue, OpContext } from '@concurrency-lab/model';
-import { closeRedis, connectRedis, namespacedKey, startRedisNodes } from '@concurrency-lab/redis';
+import { scenarioNamed, withdrawStorm } from '@concurrency-lab/harness';
+import {
+  type LabContext,
+  type LabOptionValue,
+  type OpContext,
+  resolveLabOptions,
+} from '@concurrency-lab/model';
+import {
+  closeRedis,
+  connectRedis,
+  namespacedKey,
+  startRedisNodes,
+  withScripts,
+} from '@concurrency-lab/redis';
+import { runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, describe, expect, it } from 'vitest';
-// Relative on purpose: the catalog depends on every lab, so a lab cannot list the catalog (or
-// reach the harness through it) as a dependency without a cycle in the workspace graph.
-import { runLab, ServiceHub } from '../../../packages/catalog/src/index.ts';
-import { scenarioNamed, withdrawStorm } from '../../../packages/harness/src/index.ts';
-import { redisLockLab } from '../src/index.ts';
+import { RELEASE_LOCK_SCRIPTS, type ReleaseLockCommand, redisLockLab } from '../src/index.ts';
 
 const hub = new ServiceHub();
 afterAll(() => hub.close());
@@ -32,7 +41,7 @@ const recordingOp = (during: () => Promise<void> = async () => {}) => {
 
 /** A seeded run of the lab with `options`; release it when done. */
 const prepare = async (options: Record<string, LabOptionValue> = {}) => {
-  const run = await hub.prepare(redisLockLab, { options });
+  const run = await hub.prepare(redisLockLab, { options: resolveLabOptions(redisLockLab, options) });
   await redisLockLab.store(run.context).reset(SEED);
   return run;
 };
@@ -42,8 +51,9 @@ const lockKeyOf = (ctx: LabContext) => namespacedKey(ctx.namespace, 'lock', 'acc
 describe('redis-lock', () => {
   it('never deletes a lock that expired and went to another client', async () => {
     const run = await prepare({ 'lock-ttl': 50 });
-    const redis = run.context.services.redis?.client;
-    if (!redis) throw new Error('no redis');
+    const client = run.context.services.redis?.client;
+    if (!client) throw new Error('no redis');
+    const redis = withScripts<ReleaseLockCommand>(client, RELEASE_LOCK_SCRIPTS);
     const key = lockKeyOf(run.context);
     try {
       const session = await redisLockLab.open(run.context);
@@ -66,8 +76,9 @@ describe('redis-lock', () => {
 
   it('fails with lock_unavailable after the acquire timeout, having changed nothing, and reports its wait', async () => {
     const run = await prepare({ 'acquire-timeout': 200 });
-    const redis = run.context.services.redis?.client;
-    if (!redis) throw new Error('no redis');
+    const client = run.context.services.redis?.client;
+    if (!client) throw new Error('no redis');
+    const redis = withScripts<ReleaseLockCommand>(client, RELEASE_LOCK_SCRIPTS);
     try {
       await redis.set(lockKeyOf(run.context), 'someone-else', 'PX', 10_000);
       const session = await redisLockLab.open(run.context);
@@ -91,7 +102,7 @@ describe('redis-lock', () => {
     const client = await connectRedis(node.url, { commandTimeoutMs: 200 });
     const run = await hub.prepare(
       { ...redisLockLab, needs: ['postgres'] },
-      { options: { 'acquire-timeout': 500 } },
+      { options: resolveLabOptions(redisLockLab, { 'acquire-timeout': 500 }) },
     );
     try {
       const context: LabContext = {
@@ -116,7 +127,7 @@ describe('redis-lock', () => {
   it('reaches the exact withdraw-storm outcome at concurrency 100 with its default options', async () => {
     const result = await runLab(hub, { lab: redisLockLab, scenario: scenarioNamed('withdraw-storm') });
     expect(result.concurrency).toBe(100);
-    expect(result.verdict).toEqual({ valid: true, violations: [] });
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
     expect(result.counts).toMatchObject({ ok: 5000, fail: { insufficient_funds: 5000 }, info: 0 });
     // Waiting for the lock is what this strategy costs, and it shows.
     expect(result.contention.lockWaitMs).toBeGreaterThan(0);
@@ -127,7 +138,7 @@ describe('redis-lock', () => {
     const result = await runLab(hub, {
       lab: redisLockLab,
       scenario: withdrawStorm({ balance: 400, count: 200, concurrency: 20 }),
-      options: { 'lock-ttl': 5 },
+      options: resolveLabOptions(redisLockLab, { 'lock-ttl': 5 }),
       raceWindowMs: 25,
     });
     expect(result.verdict.valid).toBe(false);

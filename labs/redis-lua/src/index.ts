@@ -1,1 +1,3 @@
 export { redisLuaLab } from './redis-lua-lab.ts';
+export type { BalanceReply, RedisLuaCommands, ReserveReply } from './redis-lua-scripts.ts';
+export { REDIS_LUA_SCRIPTS } from './redis-lua-scripts.ts';

@@ -6,10 +6,18 @@ import {
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { failureOf, redisCall, redisKeys, redisOf, redisStore } from '@concurrency-lab/redis';
+import {
+  redisCall,
+  redisKeys,
+  redisOf,
+  redisStore,
+  scriptFailure,
+  withScripts,
+} from '@concurrency-lab/redis';
+import { REDIS_LUA_SCRIPTS, type RedisLuaCommands } from './redis-lua-scripts.ts';
 
 /**
- * The state lives in Redis, and each operation is one Lua script (packages/redis/src/scripts):
+ * The state lives in Redis, and each operation is one Lua script (./scripts):
  * Redis runs a script from start to end before it serves any other command, so the check, the
  * change and the ledger entry happen as one step that no other client can come between.
  */
@@ -23,6 +31,7 @@ export const redisLuaLab: Lab = {
   store: redisStore,
   open: async (ctx) => {
     const redis = redisOf(ctx);
+    const scripts = withScripts<RedisLuaCommands>(redis.client, REDIS_LUA_SCRIPTS);
     const keys = redisKeys(ctx.namespace);
     const changeBalance = async (
       accountId: number,
@@ -30,8 +39,8 @@ export const redisLuaLab: Lab = {
       kind: 'withdraw' | 'deposit',
       id: string,
     ) => {
-      const reply = await redisCall(redis, (r) =>
-        r.labChangeBalance(
+      const reply = await redisCall(redis, () =>
+        scripts.labChangeBalance(
           keys.account(accountId),
           keys.ledger,
           delta,
@@ -41,16 +50,16 @@ export const redisLuaLab: Lab = {
           accountSubject(accountId),
         ),
       );
-      return reply[0] === 'ok' ? ok(reply[1]) : failureOf(reply);
+      return reply[0] === 'ok' ? ok(reply[1]) : scriptFailure(reply);
     };
     return sessionFrom({
       withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
       deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
       async reserve(sku, qty, op) {
-        const reply = await redisCall(redis, (r) =>
-          r.labReserve(keys.item(sku), keys.ledger, qty, op.id, ctx.lab, itemSubject(sku)),
+        const reply = await redisCall(redis, () =>
+          scripts.labReserve(keys.item(sku), keys.ledger, qty, op.id, ctx.lab, itemSubject(sku)),
         );
-        return reply[0] === 'ok' ? ok({ available: reply[1], reserved: reply[2] }) : failureOf(reply);
+        return reply[0] === 'ok' ? ok({ available: reply[1], reserved: reply[2] }) : scriptFailure(reply);
       },
     });
   },

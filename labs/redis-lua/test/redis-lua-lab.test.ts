@@ -1,9 +1,7 @@
-import type { LabSession, LabStore, OpContext } from '@concurrency-lab/model';
+import { scenarioNamed } from '@concurrency-lab/harness';
+import { type LabSession, type LabStore, type OpContext, resolveLabOptions } from '@concurrency-lab/model';
+import { type PreparedRun, runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-// Relative on purpose: the catalog depends on every lab, so a lab cannot list the catalog (or
-// reach the harness through it) as a dependency without a cycle in the workspace graph.
-import { type PreparedRun, runLab, ServiceHub } from '../../../packages/catalog/src/index.ts';
-import { scenarioNamed } from '../../../packages/harness/src/index.ts';
 import { redisLuaLab } from '../src/index.ts';
 
 const hub = new ServiceHub();
@@ -20,7 +18,7 @@ const op = (): OpContext => ({
 
 /** A fresh namespace seeded with one account and three items, and a session on it. */
 const open = async (): Promise<{ run: PreparedRun; store: LabStore; session: LabSession }> => {
-  const run = await hub.prepare(redisLuaLab, { options: {} });
+  const run = await hub.prepare(redisLuaLab, { options: resolveLabOptions(redisLuaLab, {}) });
   const store = redisLuaLab.store(run.context);
   await store.reset({
     accounts: [{ id: 1, balance: 100, version: 0 }],
@@ -143,14 +141,14 @@ describe('redis-lua balances', () => {
 describe('redis-lua under load', () => {
   it('reaches the exact withdraw-storm outcome: 5000 ok, 5000 insufficient_funds, balance 0', async () => {
     const result = await runLab(hub, { lab: redisLuaLab, scenario: scenarioNamed('withdraw-storm') });
-    expect(result.verdict).toEqual({ valid: true, violations: [] });
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
     expect(result.counts).toMatchObject({ ok: 5000, fail: { insufficient_funds: 5000 }, info: 0 });
     expect(result.finalState.accounts[0]?.balance).toBe(0);
   });
 
   it('reserve scenario: exactly as many ok as were available, and available + reserved unchanged', async () => {
     const result = await runLab(hub, { lab: redisLuaLab, scenario: scenarioNamed('reserve') });
-    expect(result.verdict).toEqual({ valid: true, violations: [] });
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
     expect(result.counts.ok).toBe(10);
     const item = result.finalState.items.find((i) => i.sku === 'sku-a');
     expect(item).toMatchObject({ available: 0, reserved: 15 });

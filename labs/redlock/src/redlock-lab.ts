@@ -1,14 +1,7 @@
-import { readModifyWrite } from '@concurrency-lab/lab-naive';
+import { type LockClient, lockGuard, lockOptionSpecs, lockSettingsFrom } from '@concurrency-lab/locks';
 import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
-import {
-  type LockClient,
-  lockGuard,
-  lockOptionSpecs,
-  lockSettingsFrom,
-  namespacedKey,
-  redlockOf,
-} from '@concurrency-lab/redis';
+import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
+import { namespacedKey, redlockOf } from '@concurrency-lab/redis';
 import { ExecutionError, type Lock, Redlock } from './redlock-package.ts';
 import { refusalFromVotes } from './vote-count.ts';
 

@@ -1,4 +1,4 @@
-import type { LockRefusal } from '@concurrency-lab/redis';
+import type { LockRefusal } from '@concurrency-lab/locks';
 import { type ExecutionStats, ResourceLockedError } from './redlock-package.ts';
 
 /**

@@ -1,25 +1,28 @@
-import type { LabContext, LabOptionValue, OpContext } from '@concurrency-lab/model';
+import { scenarioNamed } from '@concurrency-lab/harness';
+import {
+  type LabContext,
+  type LabOptionValue,
+  type OpContext,
+  resolveLabOptions,
+} from '@concurrency-lab/model';
 import {
   closeRedis,
   connectRedis,
-  type LabRedis,
   namespacedKey,
   type RedisNode,
   startRedisNodes,
   stopRedisNodes,
 } from '@concurrency-lab/redis';
+import { runLab, ServiceHub } from '@concurrency-lab/services';
+import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-// Relative on purpose: the catalog depends on every lab, so a lab cannot list the catalog (or
-// reach the harness through it) as a dependency without a cycle in the workspace graph.
-import { runLab, ServiceHub } from '../../../packages/catalog/src/index.ts';
-import { scenarioNamed } from '../../../packages/harness/src/index.ts';
 import { redlockLab, refusalFromVotes } from '../src/index.ts';
 import { type ExecutionStats, Redlock, ResourceLockedError } from '../src/redlock-package.ts';
 
 const hub = new ServiceHub();
 // Five nodes of this file's own, so that pausing and stopping them disturbs no other test.
 let nodes: RedisNode[] = [];
-let clients: LabRedis[] = [];
+let clients: Redis[] = [];
 beforeAll(async () => {
   nodes = await startRedisNodes(5);
   // A short command timeout: a paused node's vote against arrives after it.
@@ -47,12 +50,15 @@ const op = (): OpContext => ({
 
 /** The lab on this file's five nodes (Postgres from the hub), seeded with one account of 100. */
 const openOnOwnNodes = async (options: Record<string, LabOptionValue>) => {
-  const run = await hub.prepare({ ...redlockLab, needs: ['postgres'] }, { options });
+  const run = await hub.prepare(
+    { ...redlockLab, needs: ['postgres'] },
+    { options: resolveLabOptions(redlockLab, options) },
+  );
   const context: LabContext = {
     ...run.context,
     services: {
       ...run.context.services,
-      redlock: { nodes: nodes.map((node, i) => ({ url: node.url, client: clients[i] as LabRedis })) },
+      redlock: { nodes: nodes.map((node, i) => ({ url: node.url, client: clients[i] as Redis })) },
     },
   };
   await redlockLab.store(context).reset({ accounts: [{ id: 1, balance: 100, version: 0 }], items: [] });
@@ -146,7 +152,7 @@ describe('redlock under load', () => {
   it('reaches the exact withdraw-storm outcome at concurrency 100 with its default options', async () => {
     const result = await runLab(hub, { lab: redlockLab, scenario: scenarioNamed('withdraw-storm') });
     expect(result.concurrency).toBe(100);
-    expect(result.verdict).toEqual({ valid: true, violations: [] });
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
     expect(result.counts).toMatchObject({ ok: 5000, fail: { insufficient_funds: 5000 }, info: 0 });
     expect(result.contention.lockWaitMs).toBeGreaterThan(0);
     expect(result.contention.retries).toBeGreaterThan(0);

@@ -1,6 +1,5 @@
-import { readModifyWrite } from '@concurrency-lab/lab-naive';
 import { everyScenario, type Lab, type LabOperations, sessionFrom } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 
 /**
  * The naive steps inside a transaction whose read is SELECT … FOR UPDATE: the row stays locked

@@ -1,31 +1,33 @@
-export type { Checker, RunInput, Verdict, Violation } from './checkers/index.ts';
-export {
-  allCheckers,
-  composeCheckers,
-  conservationChecker,
-  historyChecker,
-  ledgerChecker,
-  outcomeChecker,
-  stateChecker,
-  ViolationTally,
-} from './checkers/index.ts';
-export type { History, Op, OpKind, OpRequest, OpValue } from './history.ts';
-export { deltaOf, describeOp, reportedValue, subjectOf } from './history.ts';
-export { writeHistoryJsonl } from './history-file.ts';
-export type { ChangeRequest } from './op-hooks.ts';
-export { callSession, hooksFor } from './op-hooks.ts';
-export type { Rng } from './rng.ts';
-export { createRng, shuffle } from './rng.ts';
+// The harness, in Jepsen's four seams: client (how an operation reaches a lab), generator (what the
+// clients do: the scenarios), nemesis (faults), checker (what the history and the state must show).
+
+export { allCheckers } from './checker/all-checkers.ts';
+export { conservationChecker } from './checker/conservation-checker.ts';
+export { historyChecker } from './checker/history-checker.ts';
+export type { CheckCoverage, LedgerCheckInput, LedgerCheckResult } from './checker/ledger-check.ts';
+export { checkWithLedger, opFromLedger } from './checker/ledger-check.ts';
+export { ledgerChecker } from './checker/ledger-checker.ts';
+export { outcomeChecker } from './checker/outcome-checker.ts';
+export { stateChecker } from './checker/state-checker.ts';
+export type { Checker, ComposedVerdict, RunInput, Verdict, Violation } from './checker/verdict.ts';
+export { composeCheckers, ViolationTally } from './checker/verdict.ts';
+export { opContextFor } from './client/op-context.ts';
+export type { ChangeRequest } from './client/session-call.ts';
+export { callSession } from './client/session-call.ts';
+export { flashSale } from './generator/flash-sale.ts';
+export { mixedScenario } from './generator/mixed.ts';
+export { reserveScenario } from './generator/reserve.ts';
+export type { Rng } from './generator/rng.ts';
+export { createRng, shuffle } from './generator/rng.ts';
+export type { ExpectedOutcome, HttpLoad, Scenario, ScenarioDefinition } from './generator/scenario.ts';
+export { isScenarioName, SCENARIOS, scaledScenario, scenarioNamed } from './generator/scenario-catalog.ts';
+export { withdrawStorm } from './generator/withdraw-storm.ts';
+export { writeHistoryJsonl } from './history/history-file.ts';
+export type { History, Op, OpKind, OpRequest, OpValue } from './history/op.ts';
+export { deltaOf, describeOp, reportedValue, subjectOf } from './history/op.ts';
+export type { Nemesis } from './nemesis/nemesis.ts';
+export { raceWindow } from './nemesis/race-window.ts';
 export type { Progress, RunOptions, RunResult } from './runner.ts';
 export { runScenario } from './runner.ts';
-export {
-  flashSale,
-  isScenarioName,
-  mixedScenario,
-  reserveScenario,
-  scenarioNamed,
-  withdrawStorm,
-} from './scenarios/catalog.ts';
-export type { ExpectedOutcome, Scenario } from './scenarios/scenario.ts';
 export type { LatencyMs, OutcomeCounts, RunStats } from './stats.ts';
 export { computeStats, countOutcomes } from './stats.ts';

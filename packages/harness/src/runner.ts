@@ -1,6 +1,6 @@
 import {
   type Expectation,
-  expectationsFor,
+  expectationFor,
   type Lab,
   type LabContext,
   type LabSession,
@@ -8,12 +8,24 @@ import {
   type OpContext,
   type Outcome,
   openSession,
+  verdictMatches,
 } from '@concurrency-lab/model';
-import { allCheckers, type Checker, type Verdict } from './checkers/index.ts';
-import { type History, type Op, type OpRequest, type OpValue, reportedValue, subjectOf } from './history.ts';
-import { callSession, hooksFor } from './op-hooks.ts';
-import { createRng } from './rng.ts';
-import type { ExpectedOutcome, Scenario } from './scenarios/scenario.ts';
+import { allCheckers } from './checker/all-checkers.ts';
+import type { Checker, Verdict } from './checker/verdict.ts';
+import { opContextFor } from './client/op-context.ts';
+import { callSession } from './client/session-call.ts';
+import { createRng } from './generator/rng.ts';
+import type { ExpectedOutcome, Scenario } from './generator/scenario.ts';
+import {
+  type History,
+  type Op,
+  type OpRequest,
+  type OpValue,
+  reportedValue,
+  subjectOf,
+} from './history/op.ts';
+import type { Nemesis } from './nemesis/nemesis.ts';
+import { raceWindow } from './nemesis/race-window.ts';
 import { computeStats, type RunStats } from './stats.ts';
 
 export interface Progress {
@@ -33,6 +45,8 @@ export interface RunOptions {
   readonly seed?: number;
   /** Delay added where labs call `op.raceWindow()`, between their read and their write. */
   readonly raceWindowMs?: number;
+  /** Faults injected into the run, besides the race window. */
+  readonly nemeses?: readonly Nemesis[];
   readonly checker?: Checker;
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -104,7 +118,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const concurrency = options.concurrency ?? scenario.defaultConcurrency;
   const seed = options.seed ?? 1;
   const raceWindowMs = options.raceWindowMs ?? 0;
-  const expectation = expectationsFor(lab, context.options)[scenario.name];
+  const expectation = expectationFor(lab, scenario.name, { options: context.options });
   if (!expectation) throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}`);
 
   const store = lab.store(context);
@@ -115,6 +129,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
 
   const history: Op[] = [];
   const tally = liveTally();
+  const nemeses = [...raceWindow(raceWindowMs), ...(options.nemeses ?? [])];
   const started = performance.now();
   const now = () => performance.now() - started;
   let nextIndex = 0;
@@ -136,7 +151,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
         waitedMs: 0,
       };
       history.push(op);
-      op.outcome = await invoke(session, store, request, hooksFor(op, raceWindowMs));
+      op.outcome = await invoke(session, store, request, opContextFor(op, nemeses));
       op.completedAt = now();
       tally.add(op);
       done++;
@@ -163,7 +178,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     ledger,
     expected: scenario.expected,
   });
-  const matchesExpectation = expectation === 'safe' ? verdict.valid === true : verdict.valid === false;
+  const matchesExpectation = verdictMatches(expectation, verdict.valid);
   return {
     lab: lab.name,
     scenario: scenario.name,

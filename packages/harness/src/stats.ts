@@ -1,6 +1,6 @@
 import type { FailReason } from '@concurrency-lab/model';
 import hdr from 'hdr-histogram-js';
-import type { History } from './history.ts';
+import type { History } from './history/op.ts';
 
 export interface OutcomeCounts {
   readonly ok: number;

@@ -1,5 +1,5 @@
 import type { LedgerEntry, Outcome, State } from '@concurrency-lab/model';
-import { deltaOf, type Op, type OpRequest, type OpValue, reportedValue, subjectOf } from '../src/history.ts';
+import { deltaOf, type Op, type OpRequest, type OpValue, reportedValue, subjectOf } from '../src/index.ts';
 
 /** Builds hand-made histories for checker tests: ops in order, with explicit times. */
 export const historyOf = (

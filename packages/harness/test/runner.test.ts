@@ -1,9 +1,14 @@
+import { resolveLabOptions } from '@concurrency-lab/model';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../src/runner.ts';
-import { withdrawStorm } from '../src/scenarios/catalog.ts';
+import { runScenario, withdrawStorm } from '../src/index.ts';
 import { memoryLab } from './memory-lab.ts';
 
-const context = (lab: string) => ({ lab, options: {}, services: {}, namespace: 'test' });
+const context = (lab: string) => ({
+  lab,
+  options: resolveLabOptions(memoryLab(), {}),
+  services: {},
+  namespace: 'test',
+});
 
 describe('runScenario', () => {
   it('records every operation once, in index order, with monotonic invoke and complete times', async () => {

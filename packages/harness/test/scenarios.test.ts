@@ -1,7 +1,6 @@
 import { SCENARIO_NAMES } from '@concurrency-lab/model';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/rng.ts';
-import { mixedScenario, scenarioNamed, withdrawStorm } from '../src/scenarios/catalog.ts';
+import { createRng, mixedScenario, scenarioNamed, withdrawStorm } from '../src/index.ts';
 
 describe('scenarios', () => {
   it('withdraw-storm has the catalog’s numbers: 10000 withdrawals of 2 from 10000, exactly 5000 ok', () => {

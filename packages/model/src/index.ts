@@ -9,6 +9,16 @@ export {
   retryOptionSpecs,
   retryWithBackoff,
 } from './backoff.ts';
+export type { RunConditions } from './expectation.ts';
+export {
+  everyScenario,
+  expectationFor,
+  expectationsFor,
+  supportedScenarios,
+  verdictMatches,
+} from './expectation.ts';
+export type { FailReason } from './fail-reasons.ts';
+export { FAIL_REASON_TABLE, FAIL_REASONS, httpStatusOf, isFailReason } from './fail-reasons.ts';
 export type {
   Expectation,
   ExpectationTable,
@@ -18,22 +28,18 @@ export type {
   LabOptionValue,
   LabServices,
   LabSession,
+  LabSetup,
   LabStore,
   OpContext,
   Reservation,
+  ResolvedLabOptions,
   ScenarioName,
   ServiceName,
 } from './lab.ts';
 export { SCENARIO_NAMES } from './lab.ts';
-export {
-  everyScenario,
-  expectationsFor,
-  LabOptionError,
-  resolveLabOptions,
-  supportedScenarios,
-} from './lab-options.ts';
-export type { FailReason, Outcome, OutcomeType } from './outcome.ts';
-export { FAIL_REASONS, fail, info, ok } from './outcome.ts';
+export { LabOptionError, resolveLabOptions } from './lab-options.ts';
+export type { Outcome, OutcomeType } from './outcome.ts';
+export { fail, info, ok } from './outcome.ts';
 export type { Guard, LabOperations } from './session.ts';
 export { guardOperations, openSession, sessionFrom } from './session.ts';
 export type { Account, ChangeKind, LedgerEntry, State, StockItem } from './state.ts';

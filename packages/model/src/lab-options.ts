@@ -1,11 +1,4 @@
-import {
-  type Expectation,
-  type ExpectationTable,
-  type Lab,
-  type LabOptionValue,
-  SCENARIO_NAMES,
-  type ScenarioName,
-} from './lab.ts';
+import type { Lab, LabOptionValue, ResolvedLabOptions } from './lab.ts';
 
 /** A lab option that was not accepted; the message names the option and what is accepted. */
 export class LabOptionError extends Error {
@@ -13,13 +6,14 @@ export class LabOptionError extends Error {
 }
 
 /**
- * Fills in defaults and validates the given options against the lab's specs.
- * Throws LabOptionError for an unknown option or an unaccepted value.
+ * Fills in defaults and validates the given options against the lab's specs: the one place options
+ * are resolved, where a run is prepared. Throws LabOptionError for an unknown option or an
+ * unaccepted value, naming what is accepted.
  */
 export const resolveLabOptions = (
   lab: Lab,
   given: Readonly<Record<string, string | number | undefined>>,
-): Record<string, LabOptionValue> => {
+): ResolvedLabOptions => {
   const specs = lab.options ?? {};
   const resolved: Record<string, LabOptionValue> = {};
   for (const name of Object.keys(given)) {
@@ -49,28 +43,5 @@ export const resolveLabOptions = (
       resolved[name] = value;
     }
   }
-  return resolved;
+  return resolved as ResolvedLabOptions;
 };
-
-/** The lab's expectations once its options are applied (an option choice may override some). */
-export const expectationsFor = (
-  lab: Lab,
-  options: Readonly<Record<string, LabOptionValue>> = {},
-): ExpectationTable => {
-  let table: ExpectationTable = lab.expect;
-  for (const [name, spec] of Object.entries(lab.options ?? {})) {
-    if (spec.kind !== 'choice' || !spec.expect) continue;
-    const chosen = String(options[name] ?? spec.default);
-    table = { ...table, ...spec.expect[chosen] };
-  }
-  return table;
-};
-
-export const supportedScenarios = (
-  lab: Lab,
-  options?: Readonly<Record<string, LabOptionValue>>,
-): ScenarioName[] => Object.keys(expectationsFor(lab, options)) as ScenarioName[];
-
-/** The same expectation for every scenario there is: what most labs declare. */
-export const everyScenario = (expectation: Expectation): ExpectationTable =>
-  Object.fromEntries(SCENARIO_NAMES.map((name) => [name, expectation]));

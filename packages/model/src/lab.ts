@@ -68,6 +68,20 @@ export interface LabServices {}
 
 export type LabOptionValue = string | number;
 
+declare const resolved: unique symbol;
+/**
+ * A lab's options with defaults filled in and every value checked (resolveLabOptions makes them).
+ * A distinct type, so that options are resolved once, where a run is prepared, and trusted after.
+ */
+export type ResolvedLabOptions = Readonly<Record<string, LabOptionValue>> & { readonly [resolved]: true };
+
+/**
+ * What a lab brings for a service it needs, by service (its own migrations, for example), typed by the
+ * package that owns the service (see `declare module` in @concurrency-lab/postgres).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging.
+export interface LabSetup {}
+
 /** A lab-specific option, shown by `lab list` and accepted by `lab run --<name>`. */
 export type LabOptionSpec =
   | {
@@ -90,7 +104,7 @@ export interface LabContext {
   /** The lab's name, written into ledger rows. */
   readonly lab: string;
   /** Every option of the lab, defaults filled in and validated. */
-  readonly options: Readonly<Record<string, LabOptionValue>>;
+  readonly options: ResolvedLabOptions;
   readonly services: LabServices;
   /** Distinguishes runs that share one database or Redis (key prefix, schema). */
   readonly namespace: string;
@@ -110,6 +124,8 @@ export interface Lab {
    * replicas of a service each have their own, so across replicas it protects nothing.
    */
   readonly processLocal?: boolean;
+  /** What the lab adds to the services it needs, such as its own migrations (run in the run's schema). */
+  readonly setup?: LabSetup;
   /** Opens the store that holds this lab's state (shared by all its sessions). */
   store(ctx: LabContext): LabStore;
   /** Opens one simulated client. */

@@ -1,18 +1,4 @@
-/**
- * Why an operation did not take effect. A `fail` outcome promises that nothing changed.
- * `invalid_amount` is decided before any I/O; the others come from the strategy.
- */
-export const FAIL_REASONS = [
-  'insufficient_funds',
-  'out_of_stock',
-  'not_found',
-  'invalid_amount',
-  'conflict_retries_exhausted',
-  'lock_unavailable',
-  'quorum_unavailable',
-  'deadlock',
-] as const;
-export type FailReason = (typeof FAIL_REASONS)[number];
+import type { FailReason } from './fail-reasons.ts';
 
 /**
  * The result of one operation, with Jepsen's meaning: `ok` took effect, `fail` did not,

@@ -1,6 +1,5 @@
 import { rejectInvalidAmount } from './amount.ts';
 import type { Lab, LabContext, LabSession, OpContext } from './lab.ts';
-import { resolveLabOptions } from './lab-options.ts';
 import { accountSubject, itemSubject } from './state.ts';
 
 /** A session's three operations, without `close`. */
@@ -30,12 +29,12 @@ export const guardOperations = (steps: LabOperations, guard: Guard): LabOperatio
 });
 
 /**
- * Opens a session of `lab` with its options resolved (defaults filled in, values checked), that
- * answers `invalid_amount` for anything but a positive safe integer before the lab sees it: no
- * strategy needs to repeat either, and bad input does no I/O.
+ * Opens a session of `lab` that answers `invalid_amount` for anything but a positive safe integer
+ * before the lab sees it: no strategy needs to repeat the check, and bad input does no I/O. The
+ * context's options were resolved where the run was prepared (ResolvedLabOptions).
  */
 export const openSession = async (lab: Lab, ctx: LabContext): Promise<LabSession> => {
-  const session = await lab.open({ ...ctx, options: resolveLabOptions(lab, ctx.options) });
+  const session = await lab.open(ctx);
   return {
     withdraw: async (accountId, amount, op) =>
       rejectInvalidAmount(amount) ?? session.withdraw(accountId, amount, op),

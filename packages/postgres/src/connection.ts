@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { LabDatabase } from './schema.ts';
@@ -14,6 +14,8 @@ export interface ConnectOptions {
   readonly schema: string;
   /** Connections in the pool (default 20; LAB_PG_POOL_SIZE overrides). */
   readonly poolSize?: number;
+  /** A lab's own migrations, run after the shared ones (see PostgresSetup). */
+  readonly labMigrations?: Readonly<Record<string, Migration>>;
 }
 
 export interface LabDatabaseHandle {
@@ -57,9 +59,22 @@ export const connectLabDatabase = async (options: ConnectOptions): Promise<LabDa
     await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(options.schema)}`.execute(db);
     // Name the schema: otherwise the Migrator's introspection finds another run's lock table
     // in a sibling schema, skips creating its own, and then fails to read it.
-    const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: options.schema });
-    const { error } = await migrator.migrateToLatest();
+    const shared = new Migrator({ db, provider: migrationProvider, migrationTableSchema: options.schema });
+    const { error } = await shared.migrateToLatest();
     if (error) throw error;
+    const own = options.labMigrations;
+    if (own && Object.keys(own).length > 0) {
+      // Their own history tables: a lab's migration names never mix with the shared ones' order.
+      const lab = new Migrator({
+        db,
+        provider: { getMigrations: async () => ({ ...own }) },
+        migrationTableSchema: options.schema,
+        migrationTableName: 'lab_migration',
+        migrationLockTableName: 'lab_migration_lock',
+      });
+      const { error: labError } = await lab.migrateToLatest();
+      if (labError) throw labError;
+    }
   } catch (error) {
     await db.destroy();
     throw new Error(`could not prepare Postgres at ${redactUrl(options.url)}: ${(error as Error).message}`, {

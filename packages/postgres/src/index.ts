@@ -1,10 +1,13 @@
 export type { ConnectOptions, LabDatabaseHandle } from './connection.ts';
 export { connectLabDatabase, redactUrl, schemaNameFor } from './connection.ts';
 export type { EmbeddedServer } from './embedded-server.ts';
-export { freePort, startEmbeddedPostgres } from './embedded-server.ts';
+export { startEmbeddedPostgres } from './embedded-server.ts';
 export type { LedgerChange } from './ledger.ts';
 export { appendLedger } from './ledger.ts';
 export { postgresStore } from './postgres-store.ts';
+export type { ReadModifyWriteOptions } from './read-modify-write.ts';
+export { readModifyWrite } from './read-modify-write.ts';
 export type { LabDatabase } from './schema.ts';
-export type { PostgresService } from './service.ts';
+export { serverVersion } from './server-version.ts';
+export type { PostgresService, PostgresSetup } from './service.ts';
 export { postgresOf } from './service.ts';

@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import { defineLabCommands, type LabRedis } from './lua-commands.ts';
 
 /** How a connection bounds every wait; each default can be overridden by the variable named. */
 export interface RedisConnectionOptions {
@@ -51,10 +50,10 @@ export const describeRedisFailure = (url: string, error: unknown, commandTimeout
 const lastErrors = new WeakMap<Redis, Error>();
 
 /**
- * A connection to `url` with every wait bounded and the lab's Lua commands defined. It connects in
- * the background and keeps reconnecting; until it is up, each call fails within the command timeout.
+ * A connection to `url` with every wait bounded. It connects in the background and keeps
+ * reconnecting; until it is up, each call fails within the command timeout.
  */
-export const openRedis = (url: string, options: RedisConnectionOptions = {}): LabRedis => {
+export const openRedis = (url: string, options: RedisConnectionOptions = {}): Redis => {
   const { connectTimeoutMs, commandTimeoutMs, maxRetriesPerRequest } = redisTimeouts(options);
   const redis = new Redis(url, {
     connectTimeout: connectTimeoutMs,
@@ -69,7 +68,7 @@ export const openRedis = (url: string, options: RedisConnectionOptions = {}): La
   });
   // Without a listener ioredis prints every reconnection error; the failing call reports it instead.
   redis.on('error', (error: Error) => lastErrors.set(redis, error));
-  return defineLabCommands(redis);
+  return redis;
 };
 
 /**
@@ -77,7 +76,7 @@ export const openRedis = (url: string, options: RedisConnectionOptions = {}): La
  * that is down or unreachable rejects with a RedisUnavailableError that names the URL and the
  * settings, after at most connect timeout + command timeout: never a hang.
  */
-export const connectRedis = async (url: string, options: RedisConnectionOptions = {}): Promise<LabRedis> => {
+export const connectRedis = async (url: string, options: RedisConnectionOptions = {}): Promise<Redis> => {
   const { connectTimeoutMs, commandTimeoutMs } = redisTimeouts(options);
   const redis = openRedis(url, options);
   const deadline = connectTimeoutMs + commandTimeoutMs;

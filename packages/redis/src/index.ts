@@ -8,14 +8,9 @@ export {
   redactRedisUrl,
   redisTimeouts,
 } from './connection.ts';
-export { freeLoopbackPort } from './free-port.ts';
 export { deleteNamespace, namespacedKey, namespacePrefix } from './keys.ts';
-export type { LockClient, LockGuardOptions, LockRefusal } from './lock-guard.ts';
-export { LOCK_BACKOFF, lockGuard } from './lock-guard.ts';
-export type { LockOptionDefaults } from './lock-options.ts';
-export { lockOptionSpecs, lockSettingsFrom } from './lock-options.ts';
-export type { BalanceReply, FailReply, LabRedis, LuaScriptName, ReserveReply } from './lua-commands.ts';
-export { defineLabCommands, failureOf, LUA_SCRIPTS } from './lua-commands.ts';
+export type { FailReply, LuaScript } from './named-scripts.ts';
+export { luaScript, scriptFailure, withScripts } from './named-scripts.ts';
 export type { RedisNode, StartRedisOptions } from './redis-node.ts';
 export { startRedisNodes, stopRedisNodes } from './redis-node.ts';
 export { findOnPath, RedisServerNotFoundError, redisServerBinary } from './redis-server-binary.ts';

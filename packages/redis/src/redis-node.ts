@@ -4,8 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { forgetOnExit, killOnExit } from './exit-cleanup.ts';
-import { freeLoopbackPort } from './free-port.ts';
+import { forgetOnExit, freeLoopbackPort, killOnExit } from '@concurrency-lab/lifecycle';
 import { findOnPath, redisServerBinary } from './redis-server-binary.ts';
 
 /** A redis-server process this lab started on a loopback port; the fault scenarios drive it. */

@@ -1,14 +1,13 @@
 import type { LabContext } from '@concurrency-lab/model';
 import type { Redis } from 'ioredis';
 import { describeRedisFailure } from './connection.ts';
-import type { LabRedis } from './lua-commands.ts';
 
-/** What a lab that needs one Redis receives: a connection with the Lua commands defined. */
+/** What a lab that needs one Redis receives: a connection shared by the run's sessions. */
 export interface RedisService {
   /** Where it is, for messages. */
   readonly url: string;
   /** Shared by the run's sessions (ioredis pipelines their commands); every call is bounded in time. */
-  readonly client: LabRedis;
+  readonly client: Redis;
   /** The command timeout the client was opened with, for messages. */
   readonly commandTimeoutMs: number;
 }
@@ -49,7 +48,7 @@ export const redlockOf = (ctx: LabContext): RedlockService => {
 /** Runs one call on the service's client; a failure is rethrown naming the URL (and the timeout setting). */
 export const redisCall = async <T>(
   service: RedisService,
-  call: (client: LabRedis) => Promise<T>,
+  call: (client: Redis) => Promise<T>,
 ): Promise<T> => {
   try {
     return await call(service.client);

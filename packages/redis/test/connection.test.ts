@@ -4,13 +4,15 @@ import {
   closeRedis,
   connectRedis,
   deleteNamespace,
-  LUA_SCRIPTS,
+  type LuaScript,
   namespacedKey,
   parseRedlockUrls,
   type RedisNode,
   redisCall,
+  scriptFailure,
   startRedisNodes,
   stopRedisNodes,
+  withScripts,
 } from '../src/index.ts';
 
 let nodes: RedisNode[] = [];
@@ -74,36 +76,30 @@ describe('a Redis that is down or unreachable', () => {
 });
 
 describe('Lua scripts as named commands', () => {
+  // A script of the test's own: adds ARGV[1] to KEYS[1] and logs it to the stream KEYS[2], as the labs' do.
+  const addAndLog: LuaScript = {
+    lua: "local after = redis.call('INCRBY', KEYS[1], ARGV[1]) redis.call('XADD', KEYS[2], '*', 'v', after) return after",
+    numberOfKeys: 2,
+  };
+  interface TestCommands {
+    testAddAndLog(counterKey: string, logKey: string, delta: number): Promise<number>;
+  }
+
   it('runs a script by EVALSHA and falls back to EVAL when the server forgot it (NOSCRIPT)', async () => {
-    const redis = await connectRedis(node(0).url);
-    await redis.hset('fallback:account', { balance: 10, version: 0 });
-    expect(
-      await redis.labChangeBalance(
-        'fallback:account',
-        'fallback:ledger',
-        -4,
-        'withdraw',
-        'op-1',
-        'test',
-        'account:1',
-      ),
-    ).toEqual(['ok', 6]);
+    const redis = withScripts<TestCommands>(await connectRedis(node(0).url), { testAddAndLog: addAndLog });
+    await redis.set('fallback:counter', 10);
+    expect(await redis.testAddAndLog('fallback:counter', 'fallback:log', -4)).toBe(6);
     // As after a restart: the script cache is empty, and the next EVALSHA is answered NOSCRIPT.
     await redis.script('FLUSH');
-    expect(await redis.script('EXISTS', sha1(LUA_SCRIPTS.labChangeBalance.lua))).toEqual([0]);
-    expect(
-      await redis.labChangeBalance(
-        'fallback:account',
-        'fallback:ledger',
-        -4,
-        'withdraw',
-        'op-2',
-        'test',
-        'account:1',
-      ),
-    ).toEqual(['ok', 2]);
-    expect(await redis.xlen('fallback:ledger')).toBe(2);
+    expect(await redis.script('EXISTS', sha1(addAndLog.lua))).toEqual([0]);
+    expect(await redis.testAddAndLog('fallback:counter', 'fallback:log', -4)).toBe(2);
+    expect(await redis.xlen('fallback:log')).toBe(2);
     await closeRedis(redis);
+  });
+
+  it("turns a script's refusal into a fail outcome, and an unknown reason into an error", () => {
+    expect(scriptFailure(['fail', 'out_of_stock'])).toEqual({ type: 'fail', reason: 'out_of_stock' });
+    expect(() => scriptFailure(['fail', 'no_such_reason'])).toThrow(/unknown failure reason/);
   });
 });
 

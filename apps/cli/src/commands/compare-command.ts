@@ -1,13 +1,14 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labNames, runLab } from '@concurrency-lab/catalog';
 import {
   createRng,
   isScenarioName,
   type Progress,
   type Scenario,
+  scaledScenario,
   scenarioNamed,
 } from '@concurrency-lab/harness';
+import { labNames } from '@concurrency-lab/labs';
 import { type Lab, SCENARIO_NAMES, type ScenarioName, supportedScenarios } from '@concurrency-lab/model';
 import {
   formatNumber,
@@ -25,12 +26,12 @@ import {
   writeReportJson,
   writeReportPages,
 } from '@concurrency-lab/report';
+import { runLab } from '@concurrency-lab/services';
 import { MultiBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
 import { openFile } from '../open-file.ts';
 import { renderCompareTable } from '../render/compare-table.ts';
 import { runResultJson } from '../render/run-report.ts';
-import { scaledScenario } from '../scaled-scenarios.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';

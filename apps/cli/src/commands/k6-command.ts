@@ -5,14 +5,20 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { styleText } from 'node:util';
-import { labNamed, labNames } from '@concurrency-lab/catalog';
 import type { RunResult } from '@concurrency-lab/harness';
 import { scenarioNamed } from '@concurrency-lab/harness';
-import type { Expectation, FailReason, State } from '@concurrency-lab/model';
-import { expectationWithReplicas, prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
+import { labNamed, labNames } from '@concurrency-lab/labs';
+import {
+  type Expectation,
+  expectationFor,
+  type FailReason,
+  type State,
+  verdictMatches,
+} from '@concurrency-lab/model';
+import { prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
 import { Command } from 'commander';
-// The scenario plans live beside the k6 scripts (k6 reads them too); this is the one source.
-import { K6_SCENARIOS, type K6ScenarioName, PLANS } from '../../../../k6/lib/plans.ts';
+// The scenario plans live beside the k6 scripts (k6 reads them too); a test pins them to the harness.
+import { K6_SCENARIOS, type K6ScenarioName, PLANS } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
 import { findK6 } from '../k6-binary.ts';
 import { renderRunReport } from '../render/run-report.ts';
 import { textTable } from '../render/text-table.ts';
@@ -23,7 +29,7 @@ import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
 import { portNumber, SERVE_NAMESPACE } from './serve-command.ts';
 
 /** Where the k6 scripts are: `k6/` at the repository root. */
-export const K6_DIR = fileURLToPath(new URL('../../../../k6/', import.meta.url));
+export const K6_DIR = fileURLToPath(new URL('./', import.meta.resolve('@concurrency-lab/k6-scenarios/package.json')));
 
 interface K6Flags {
   lab: string;
@@ -107,8 +113,7 @@ const asRunResult = (
     raceWindowMs,
     verdict: summary.verdict,
     expectation,
-    matchesExpectation:
-      expectation === 'safe' ? summary.verdict.valid === true : summary.verdict.valid === false,
+    matchesExpectation: verdictMatches(expectation, summary.verdict.valid),
     expected: scenarioNamed(scenario).expected,
     counts: { ok: okOps, fail: counts.fail, info: counts.unexpectedStatus, total: counts.requests },
     durationMs: summary.loadDurationMs,
@@ -159,7 +164,7 @@ export const k6Command = (): Command => {
     if (!lab) throw oneOf('lab', opts.lab, labNames());
     const options = labOptionsFrom(lab, flags, opts);
     const replicas = opts.replicas ?? plan.replicas;
-    const expectation = expectationWithReplicas(lab, scenario, replicas, options);
+    const expectation = expectationFor(lab, scenario, { options, replicas });
     if (!expectation) throw new UsageError(`lab ${lab.name} does not support scenario ${scenario}`);
     // Before starting anything: without k6 there is nothing to do, and the message says how to get it.
     const k6 = findK6();

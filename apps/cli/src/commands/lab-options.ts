@@ -1,5 +1,5 @@
-import { LABS, labNamed, labNames } from '@concurrency-lab/catalog';
-import { type Lab, LabOptionError, type LabOptionValue, resolveLabOptions } from '@concurrency-lab/model';
+import { LABS, labNamed, labNames } from '@concurrency-lab/labs';
+import { type Lab, LabOptionError, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
 import { type Command, Option } from 'commander';
 import { oneOf, UsageError } from '../usage-error.ts';
 
@@ -29,7 +29,7 @@ export const labOptionsFrom = (
   lab: Lab,
   flags: Map<string, Option>,
   parsed: Readonly<Record<string, unknown>>,
-): Record<string, LabOptionValue> => {
+): ResolvedLabOptions => {
   const given: Record<string, string | undefined> = {};
   for (const [name, option] of flags) {
     const value = parsed[option.attributeName()];
@@ -53,7 +53,7 @@ export const namesFrom = (raw: string, flag: string): string[] => {
 /** A lab chosen for a command, with the options it runs with. */
 export interface ChosenLab {
   readonly lab: Lab;
-  readonly options: Record<string, LabOptionValue>;
+  readonly options: ResolvedLabOptions;
 }
 
 /**

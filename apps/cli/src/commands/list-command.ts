@@ -1,4 +1,4 @@
-import { LABS } from '@concurrency-lab/catalog';
+import { LABS } from '@concurrency-lab/labs';
 import { expectationsFor, type Lab, SCENARIO_NAMES } from '@concurrency-lab/model';
 import { Command } from 'commander';
 import { textTable } from '../render/text-table.ts';

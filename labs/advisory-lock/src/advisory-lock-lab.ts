@@ -1,0 +1,47 @@
+import {
+  accountSubject,
+  everyScenario,
+  itemSubject,
+  type Lab,
+  type LabOperations,
+  type OpContext,
+  sessionFrom,
+} from '@concurrency-lab/model';
+import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
+import { sql } from 'kysely';
+
+/**
+ * The naive steps inside a transaction that first takes Postgres's named lock for the row:
+ * `pg_advisory_xact_lock(key)` waits until no other transaction holds that key and keeps it until
+ * COMMIT. The lock protects a name, not a row, so it works for anything the application can name
+ * (MySQL's GET_LOCK is the same idea); every client must take it, as the database enforces nothing.
+ */
+export const advisoryLockLab: Lab = {
+  name: 'advisory-lock',
+  title: 'Postgres advisory lock',
+  summary:
+    'The naive code inside a transaction holding pg_advisory_xact_lock(key) for the row: a named lock, released at COMMIT.',
+  needs: ['postgres'],
+  expect: everyScenario('safe'),
+  store: postgresStore,
+  open: async (ctx) => {
+    const { db } = postgresOf(ctx);
+    // Advisory locks are shared by the whole database, so the key names the run as well as the row.
+    const underLock = <R>(subject: string, op: OpContext, work: (steps: LabOperations) => Promise<R>) =>
+      db.transaction().execute(async (trx) => {
+        const asked = performance.now();
+        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${ctx.namespace}/${subject}`}, 0))`.execute(
+          trx,
+        );
+        op.waited(performance.now() - asked);
+        return work(readModifyWrite(trx, ctx));
+      });
+    return sessionFrom({
+      withdraw: (accountId, amount, op) =>
+        underLock(accountSubject(accountId), op, (steps) => steps.withdraw(accountId, amount, op)),
+      deposit: (accountId, amount, op) =>
+        underLock(accountSubject(accountId), op, (steps) => steps.deposit(accountId, amount, op)),
+      reserve: (sku, qty, op) => underLock(itemSubject(sku), op, (steps) => steps.reserve(sku, qty, op)),
+    });
+  },
+};

@@ -1,0 +1,1 @@
+export { advisoryLockLab } from './advisory-lock-lab.ts';

@@ -1,0 +1,90 @@
+import {
+  accountSubject,
+  type ChangeKind,
+  everyScenario,
+  fail,
+  itemSubject,
+  type Lab,
+  type Outcome,
+  ok,
+  sessionFrom,
+} from '@concurrency-lab/model';
+import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { sql } from 'kysely';
+import { nonNegativeChecks } from './migrations/0001-non-negative-checks.ts';
+
+// check_violation: the row the UPDATE produced breaks a CHECK constraint, so the statement (and the
+// ledger insert in its CTE) was rolled back: nothing changed.
+const CHECK_VIOLATION = '23514';
+const isCheckViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === CHECK_VIOLATION;
+
+/** Runs `statement`; no row means no such account or item, a CHECK violation means `refusal`. */
+const guarded = async <R, V>(
+  statement: () => Promise<R | undefined>,
+  value: (row: R) => V,
+  refusal: 'insufficient_funds' | 'out_of_stock',
+): Promise<Outcome<V>> => {
+  try {
+    const row = await statement();
+    return row ? ok(value(row)) : fail('not_found');
+  } catch (error) {
+    if (isCheckViolation(error)) return fail(refusal);
+    throw error;
+  }
+};
+
+/**
+ * A plain, unconditional UPDATE (`balance = balance - $1`) on a table that declares the rule as a
+ * CHECK constraint: Postgres applies the change under the row lock and rejects the resulting row if
+ * it breaks the rule, so the application never decides from a value that may be stale.
+ */
+export const checkConstraintLab: Lab = {
+  name: 'check-constraint',
+  title: 'CHECK constraint',
+  summary:
+    'A plain UPDATE … SET balance = balance - $1 on a table with CHECK (balance >= 0): the database rejects a row that breaks the rule.',
+  needs: ['postgres'],
+  expect: everyScenario('safe'),
+  setup: { postgres: { migrations: { '0001-non-negative-checks': nonNegativeChecks } } },
+  store: postgresStore,
+  open: async (ctx) => {
+    const { db } = postgresOf(ctx);
+    const changeBalance = (accountId: number, delta: number, kind: ChangeKind, opId: string) =>
+      guarded(
+        async () =>
+          (
+            await sql<{ balance: number }>`
+              WITH changed AS (
+                UPDATE accounts SET balance = balance + ${delta}, version = version + 1
+                WHERE id = ${accountId} RETURNING balance),
+              logged AS (
+                INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+                SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
+              SELECT balance FROM changed`.execute(db)
+          ).rows[0],
+        (row) => row.balance,
+        'insufficient_funds',
+      );
+    return sessionFrom({
+      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
+      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
+      reserve: (sku, qty, op) =>
+        guarded(
+          async () =>
+            (
+              await sql<{ available: number; reserved: number }>`
+                WITH changed AS (
+                  UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty},
+                    version = version + 1
+                  WHERE sku = ${sku} RETURNING available, reserved),
+                logged AS (
+                  INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+                  SELECT ${op.id}, ${ctx.lab}, ${itemSubject(sku)}, 'reserve', ${-qty}, available FROM changed)
+                SELECT available, reserved FROM changed`.execute(db)
+            ).rows[0],
+          (row) => ({ available: row.available, reserved: row.reserved }),
+          'out_of_stock',
+        ),
+    });
+  },
+};

@@ -1,0 +1,1 @@
+export { checkConstraintLab } from './check-constraint-lab.ts';

@@ -1,0 +1,1 @@
+export { LABS, labNamed, labNames } from './labs.ts';

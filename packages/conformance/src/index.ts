@@ -1,0 +1,1 @@
+export { describeLabConformance } from './lab-conformance.ts';

@@ -1,0 +1,122 @@
+import { type RunResult, SCENARIOS, withdrawStorm } from '@concurrency-lab/harness';
+import {
+  type Expectation,
+  expectationsFor,
+  type Lab,
+  type LabOptionValue,
+  type OpContext,
+  openSession,
+  resolveLabOptions,
+  SCENARIO_NAMES,
+  type ScenarioName,
+  type State,
+} from '@concurrency-lab/model';
+import { runLab, ServiceHub } from '@concurrency-lab/services';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** The lab once with its defaults, plus once per choice of an option that changes expectations. */
+const variantsOf = (lab: Lab): Array<Record<string, LabOptionValue>> => {
+  const variants: Array<Record<string, LabOptionValue>> = [{}];
+  for (const [name, spec] of Object.entries(lab.options ?? {})) {
+    if (spec.kind !== 'choice' || !spec.expect) continue;
+    for (const choice of spec.choices) if (choice !== spec.default) variants.push({ [name]: choice });
+  }
+  return variants;
+};
+
+// Unsafe claims are shown with the race widened, so they fail in every run rather than by luck;
+// safe claims must hold even so, except for the full-size storm, which runs as fast as it can.
+const raceWindowFor = (name: ScenarioName, expectation: Expectation) =>
+  expectation === 'unsafe' ? 5 : name === 'withdraw-storm' ? 0 : 1;
+
+const describeRun = (r: RunResult) =>
+  `${r.lab} ${JSON.stringify(r.options)} on ${r.scenario}: valid=${r.verdict.valid} counts=${JSON.stringify(r.counts)} ` +
+  `violations=${JSON.stringify(r.verdict.violations.map((v) => `${v.kind}×${v.count}: ${v.example}`))}`;
+
+const opContext = (id: string): OpContext => ({
+  id,
+  raceWindow: async () => {},
+  conflict: () => {},
+  retry: () => {},
+  waited: () => {},
+});
+
+const INVALID = [0, -2, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '5' as unknown as number];
+const INITIAL: State = {
+  accounts: withdrawStorm().initialState.accounts,
+  items: [{ sku: 'sku-a', available: 10, reserved: 0, version: 0 }],
+};
+
+/**
+ * Holds `lab` to its claims, as kysely runs one suite over every dialect: on every scenario it
+ * supports (at the size its builder gives for the claim), with each option choice that changes the
+ * claim, it must be exactly as safe or unsafe as it declares; and bad input must change nothing.
+ */
+export const describeLabConformance = (lab: Lab): void => {
+  describe(`${lab.name} conformance`, () => {
+    const hub = new ServiceHub();
+    afterAll(() => hub.close());
+
+    for (const given of variantsOf(lab)) {
+      const options = resolveLabOptions(lab, given);
+      const label = [lab.name, ...Object.entries(given).map(([k, v]) => `--${k} ${v}`)].join(' ');
+      describe(label, () => {
+        const table = expectationsFor(lab, options);
+        for (const name of SCENARIO_NAMES) {
+          const expectation = table[name];
+          if (!expectation) continue;
+          it(`is ${expectation} on ${name}`, async () => {
+            const scenario = SCENARIOS[name].sizedFor(expectation);
+            const result = await runLab(hub, {
+              lab,
+              scenario,
+              options,
+              raceWindowMs: raceWindowFor(name, expectation),
+            });
+            if (expectation === 'unsafe') {
+              expect(result.verdict.valid, describeRun(result)).toBe(false);
+              expect(result.verdict.violations.length, describeRun(result)).toBeGreaterThan(0);
+            } else {
+              expect(result.verdict, describeRun(result)).toMatchObject({ valid: true, violations: [] });
+              // The exact outcome, spelled out: e.g. 5000 ok and 5000 insufficient_funds.
+              const { ok, fail } = scenario.expected;
+              if (ok !== undefined) expect(result.counts.ok).toBe(ok);
+              for (const [reason, count] of Object.entries(fail ?? {})) {
+                expect(result.counts.fail[reason as keyof typeof result.counts.fail] ?? 0).toBe(count);
+              }
+              expect(result.counts.info).toBe(0);
+            }
+            expect(result.matchesExpectation).toBe(true);
+          });
+        }
+      });
+    }
+
+    it('answers invalid_amount with what is accepted for a bad amount, and changes nothing', async () => {
+      const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });
+      try {
+        const store = lab.store(prepared.context);
+        await store.reset(INITIAL);
+        const session = await openSession(lab, prepared.context);
+        for (const [i, amount] of INVALID.entries()) {
+          for (const outcome of [
+            await session.withdraw(1, amount, opContext(`w${i}`)),
+            await session.deposit(1, amount, opContext(`d${i}`)),
+            await session.reserve('sku-a', amount, opContext(`r${i}`)),
+          ]) {
+            expect(outcome).toMatchObject({ type: 'fail', reason: 'invalid_amount' });
+            expect(outcome.type === 'fail' && outcome.message).toMatch(/must be a positive safe integer/);
+          }
+        }
+        await session.close();
+        expect(await store.readState()).toMatchObject({
+          accounts: [{ id: 1, balance: 10_000 }],
+          items: [{ sku: 'sku-a', available: 10, reserved: 0 }],
+        });
+        expect(await store.readLedger()).toEqual([]);
+      } finally {
+        await prepared.release();
+      }
+    });
+  });
+};

@@ -1,0 +1,25 @@
+import { SCENARIO_NAMES, type ScenarioName } from '@concurrency-lab/model';
+import { flashSaleBasicDefinition, flashSaleDefinition, replicasDefinition } from './flash-sale.ts';
+import { mixedDefinition } from './mixed.ts';
+import { reserveDefinition } from './reserve.ts';
+import type { Scenario, ScenarioDefinition } from './scenario.ts';
+import { withdrawStormDefinition } from './withdraw-storm.ts';
+
+/** Every scenario's builder, by name (docs: shared/scenarios.md). */
+export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioDefinition>> = {
+  'withdraw-storm': withdrawStormDefinition,
+  'flash-sale': flashSaleDefinition,
+  'flash-sale-basic': flashSaleBasicDefinition,
+  reserve: reserveDefinition,
+  mixed: mixedDefinition,
+  replicas: replicasDefinition,
+};
+
+export const isScenarioName = (name: string): name is ScenarioName =>
+  (SCENARIO_NAMES as readonly string[]).includes(name);
+
+/** The scenario by name at the size given in the scenario catalog. */
+export const scenarioNamed = (name: ScenarioName): Scenario => SCENARIOS[name].full();
+
+/** The scenario by name resized to about `ops` operations (see ScenarioDefinition.scaled). */
+export const scaledScenario = (name: ScenarioName, ops: number): Scenario => SCENARIOS[name].scaled(ops);

@@ -1,0 +1,22 @@
+import type { Op } from '../history/op.ts';
+
+/**
+ * A fault injected into a run: Jepsen's nemesis, as a protocol. A nemesis may act at the points a
+ * lab marks in each operation (today: between its read and its write, inside any lock it holds),
+ * and may start and stop on a schedule the run chooses; each start and stop is then recorded in the
+ * history as an operation of its own, so that every checker and chart can see what overlapped it.
+ */
+export interface Nemesis {
+  readonly name: string;
+  /** Awaited where a lab calls `op.raceWindow()`: after its read, before its write. */
+  betweenReadAndWrite?(op: Op): Promise<void>;
+}
+
+/** Every nemesis's `betweenReadAndWrite`, in order; none when no nemesis acts there. */
+export const betweenReadAndWrite = (nemeses: readonly Nemesis[]): ((op: Op) => Promise<void>) | undefined => {
+  const acting = nemeses.filter((n) => n.betweenReadAndWrite);
+  if (acting.length === 0) return undefined;
+  return async (op) => {
+    for (const nemesis of acting) await nemesis.betweenReadAndWrite?.(op);
+  };
+};

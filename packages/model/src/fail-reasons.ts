@@ -1,0 +1,28 @@
+/**
+ * Every reason an operation may fail, with what it means and the HTTP status the server answers
+ * for it: the one home of both. A `fail` outcome promises that nothing changed. Business refusals
+ * and contention the strategy gave up on (retries exhausted, a deadlock victim) are 409, as the
+ * request may be retried; a lock or quorum that could not be had is the backing service's state: 503.
+ */
+export const FAIL_REASON_TABLE = {
+  insufficient_funds: { status: 409, meaning: 'the balance would go below 0' },
+  out_of_stock: { status: 409, meaning: 'fewer units are available than asked for' },
+  not_found: { status: 404, meaning: 'the account or item does not exist' },
+  invalid_amount: {
+    status: 400,
+    meaning: 'the amount is not a positive safe integer (decided before any I/O)',
+  },
+  conflict_retries_exhausted: { status: 409, meaning: 'the row kept changing; the retries ran out' },
+  lock_unavailable: { status: 503, meaning: 'the lock was held by others until the acquire timeout' },
+  quorum_unavailable: { status: 503, meaning: 'too few lock nodes answered to grant a lock' },
+  deadlock: { status: 409, meaning: 'the database chose this operation as a deadlock victim' },
+} as const satisfies Record<string, { readonly status: number; readonly meaning: string }>;
+
+export type FailReason = keyof typeof FAIL_REASON_TABLE;
+
+export const FAIL_REASONS = Object.keys(FAIL_REASON_TABLE) as readonly FailReason[];
+
+export const isFailReason = (text: string): text is FailReason => Object.hasOwn(FAIL_REASON_TABLE, text);
+
+/** The HTTP status the server answers for a failure. */
+export const httpStatusOf = (reason: FailReason): number => FAIL_REASON_TABLE[reason].status;

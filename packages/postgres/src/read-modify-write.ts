@@ -1,0 +1,77 @@
+import {
+  accountSubject,
+  type ChangeKind,
+  fail,
+  itemSubject,
+  type LabContext,
+  type LabOperations,
+  type OpContext,
+  ok,
+} from '@concurrency-lab/model';
+import { type Kysely, sql } from 'kysely';
+import { appendLedger } from './ledger.ts';
+import type { LabDatabase } from './schema.ts';
+
+export interface ReadModifyWriteOptions {
+  /** Read with SELECT … FOR UPDATE (only meaningful inside a transaction). Default: false. */
+  readonly lockRows?: boolean;
+}
+
+/**
+ * The naive steps, a building block of several labs: read the row, decide in JavaScript, write the
+ * new value back. Between the read and the write (where `op.raceWindow()` is awaited) nothing stops
+ * another client from writing the same row. The naive lab runs them bare; others add protection
+ * around them unchanged: a mutex or a lock around each call, or a transaction (with FOR UPDATE, at
+ * an isolation level, under an advisory lock) as `db`.
+ */
+export const readModifyWrite = (
+  db: Kysely<LabDatabase>,
+  ctx: LabContext,
+  { lockRows = false }: ReadModifyWriteOptions = {},
+): LabOperations => {
+  const changeBalance = async (accountId: number, delta: number, kind: ChangeKind, op: OpContext) => {
+    const read = db.selectFrom('accounts').select('balance').where('id', '=', accountId);
+    const account = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
+    if (!account) return fail('not_found');
+    const balance = account.balance + delta;
+    if (balance < 0) return fail('insufficient_funds');
+    await op.raceWindow();
+    await db
+      .updateTable('accounts')
+      .set({ balance, version: sql`version + 1` })
+      .where('id', '=', accountId)
+      .execute();
+    await appendLedger(db, ctx, op, {
+      subject: accountSubject(accountId),
+      kind,
+      delta,
+      resultingValue: balance,
+    });
+    return ok(balance);
+  };
+
+  return {
+    withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op),
+    deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op),
+    async reserve(sku, qty, op) {
+      const read = db.selectFrom('stock_items').select(['available', 'reserved']).where('sku', '=', sku);
+      const item = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
+      if (!item) return fail('not_found');
+      if (item.available < qty) return fail('out_of_stock');
+      await op.raceWindow();
+      const after = { available: item.available - qty, reserved: item.reserved + qty };
+      await db
+        .updateTable('stock_items')
+        .set({ ...after, version: sql`version + 1` })
+        .where('sku', '=', sku)
+        .execute();
+      await appendLedger(db, ctx, op, {
+        subject: itemSubject(sku),
+        kind: 'reserve',
+        delta: -qty,
+        resultingValue: after.available,
+      });
+      return ok(after);
+    },
+  };
+};

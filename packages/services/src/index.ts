@@ -1,0 +1,5 @@
+export { freshNamespace } from './namespace.ts';
+export type { RunLabOptions } from './run-lab.ts';
+export { runLab } from './run-lab.ts';
+export type { PreparedRun, PrepareOptions } from './service-hub.ts';
+export { ServiceHub } from './service-hub.ts';
