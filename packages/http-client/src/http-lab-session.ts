@@ -44,8 +44,9 @@ export interface HttpSessionOptions {
  * A LabSession whose operations are requests to a running server, made as the server's routes
  * take them, over the shared pools. Amounts the model refuses fail `invalid_amount` before any
  * request, as in process. The strategy's race window, retries and lock waits happen in the server
- * (its LAB_RACE_WINDOW_MS, its own counts): the OpContext hooks are not called from here. Closing
- * the session leaves the pools open; their owner closes them.
+ * (its LAB_RACE_WINDOW_MS, its own counts): the OpContext hooks are not called from here. The
+ * session keeps no state between operations, so it may also serve several callers at once. Closing
+ * it leaves the pools open; their owner closes them.
  */
 export const openHttpSession = (pools: HttpPools, options: HttpSessionOptions): LabSession => {
   const base = parseBaseUrl(options.baseUrl);
