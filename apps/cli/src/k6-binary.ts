@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** The k6 release the scenarios are written for (k6 v2 runs TypeScript directly). */
@@ -20,30 +18,25 @@ const executable = (path: string): boolean => {
   }
 };
 
-/** GOPATH/bin, where `go install` and the CI script put k6 (undefined when Go is not installed). */
-const goBin = (): string | undefined => {
-  const result = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8', timeout: 10_000 });
-  const gopath = result.status === 0 ? result.stdout.trim().split(delimiter)[0] : undefined;
-  return gopath ? join(gopath, 'bin') : undefined;
-};
-
-/** How to install k6, for the error message (no download links: the package managers know them). */
+/**
+ * How to get k6, for the error message. The project never builds or ships k6 (it is AGPL-licensed),
+ * so these are Grafana's own channels only; no download links, their installation docs have them.
+ */
 export const k6InstallHelp = (): string =>
   [
-    `k6 (${K6_VERSION} or later) was not found: not in LAB_K6, not on PATH, not in $(go env GOPATH)/bin or ~/go/bin.`,
-    'Get it in one of these ways, then run the command again:',
-    '  macOS:           brew install k6',
-    '  Windows:         winget install k6   (or: choco install k6)',
-    "  Debian/Ubuntu:   apt-get install k6 after adding Grafana's k6 package repository (see k6's installation docs)",
-    `  with Go (1.24+): go install go.k6.io/k6/v2@${K6_VERSION}   then add $(go env GOPATH)/bin to PATH`,
-    '                   (if that cannot resolve the module path, build it from the module cache:',
-    `                    cd "$(go list -m -f '{{.Dir}}' go.k6.io/k6/v2@${K6_VERSION})" && go build -o "$(go env GOPATH)/bin/k6" .)`,
-    '  or point LAB_K6 at a k6 binary you already have.',
+    `k6 (${K6_VERSION} or later) was not found: LAB_K6 is not set and there is no k6 on PATH.`,
+    'This project does not build or ship k6; get it from one of Grafana’s own channels:',
+    '  Debian/Ubuntu, Fedora/RHEL:    Grafana’s k6 .deb or .rpm package, from their k6 package repository',
+    '                                 (see k6’s installation docs), then apt-get install k6 or dnf install k6',
+    '  macOS or Linux with Homebrew:  brew install k6',
+    '  containers:                    the grafana/k6 image (infra/compose.yml runs the scenarios with it)',
+    '  Kubernetes:                    the k6-operator runs them as a TestRun (infra/k8s/k6-testrun.yaml)',
+    'Then run the command again, or point LAB_K6 at the k6 binary: LAB_K6=/path/to/k6 pnpm lab k6 …',
   ].join('\n');
 
 /**
- * The k6 binary to run: LAB_K6 if set (it must be executable), else `k6` on PATH, else in Go's
- * bin folder. Throws K6NotFoundError with install instructions when there is none.
+ * The k6 binary to run: LAB_K6 if set (it must be executable), else `k6` on PATH. Throws
+ * K6NotFoundError, saying how to get k6, when there is none.
  */
 export const findK6 = (env: Readonly<Record<string, string | undefined>> = process.env): string => {
   const fromEnv = env.LAB_K6;
@@ -51,13 +44,21 @@ export const findK6 = (env: Readonly<Record<string, string | undefined>> = proce
     if (executable(fromEnv)) return fromEnv;
     throw new K6NotFoundError(`LAB_K6=${fromEnv} is not an executable file.\n${k6InstallHelp()}`);
   }
-  const folders = (env.PATH ?? '').split(delimiter).filter(Boolean);
-  const gopathBin = goBin();
-  if (gopathBin) folders.push(gopathBin);
-  folders.push(join(homedir(), 'go', 'bin'));
-  for (const folder of folders) {
+  for (const folder of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(folder, 'k6');
     if (executable(candidate)) return candidate;
   }
   throw new K6NotFoundError(k6InstallHelp());
+};
+
+/** The k6 binary findK6 would run, or undefined: for tests that need k6 and skip without it. */
+export const k6IfInstalled = (
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined => {
+  try {
+    return findK6(env);
+  } catch (error) {
+    if (error instanceof K6NotFoundError) return undefined;
+    throw error;
+  }
 };

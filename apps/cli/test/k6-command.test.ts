@@ -1,12 +1,40 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findK6, K6NotFoundError } from '../src/k6-binary.ts';
+import { k6Environment } from '../src/commands/k6-command.ts';
+import { findK6, K6NotFoundError, k6IfInstalled } from '../src/k6-binary.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+// The project never builds or fetches k6 (it is AGPL-licensed): the tests that run the real k6 run
+// where the user has one, and are reported as skipped, with the reason in their name, where not.
+const k6 = k6IfInstalled();
+const needsK6 = (name: string) =>
+  k6 ? name : `${name} (skipped: needs a k6 binary on PATH or LAB_K6, none found)`;
+
+/** What `lab k6` must say when there is no k6: Grafana's own channels, and LAB_K6. */
+const expectInstallHelp = (message: string) => {
+  expect(message).toContain(
+    'This project does not build or ship k6; get it from one of Grafana’s own channels',
+  );
+  expect(message).toContain('Grafana’s k6 .deb or .rpm package');
+  expect(message).toContain('brew install k6');
+  expect(message).toContain('the grafana/k6 image');
+  expect(message).toContain('the k6-operator');
+  expect(message).toContain('point LAB_K6 at the k6 binary');
+  expect(message).not.toMatch(/go install|go build|GOPATH/);
+};
 
 /** `pnpm lab k6 …` from the repository root, with extra environment. */
 const labK6 = (args: string[], env: Record<string, string> = {}) => {
@@ -46,11 +74,16 @@ describe('finding k6', () => {
     });
     expect(error).toBeInstanceOf(K6NotFoundError);
     const message = (error as Error).message;
-    expect(message).toContain('not on PATH');
-    expect(message).toContain('brew install k6');
-    expect(message).toContain('winget install k6');
-    expect(message).toContain('go install go.k6.io/k6/v2@v2.2.0');
-    expect(message).toContain('LAB_K6');
+    expect(message).toContain('LAB_K6 is not set and there is no k6 on PATH');
+    expectInstallHelp(message);
+  });
+
+  it('no longer looks in Go’s bin folder, which only the project’s own k6 build ever filled', () => {
+    const home = mkdtempSync(join(tmpdir(), 'go-home-'));
+    mkdirSync(join(home, 'go', 'bin'), { recursive: true });
+    writeFileSync(join(home, 'go', 'bin', 'k6'), '#!/bin/sh\necho k6\n');
+    chmodSync(join(home, 'go', 'bin', 'k6'), 0o755);
+    expect(() => withEnv({ PATH: join(home, 'empty'), HOME: home }, () => findK6())).toThrow(K6NotFoundError);
   });
 
   it('takes the k6 it finds on PATH', () => {
@@ -61,12 +94,64 @@ describe('finding k6', () => {
   });
 });
 
+describe('the environment lab k6 hands to k6', () => {
+  const run = {
+    scenario: 'replicas',
+    lab: 'mutex',
+    urls: ['http://127.0.0.1:8080', 'http://127.0.0.1:8081'],
+    expectation: 'unsafe',
+    adminToken: 'token',
+    resultsDir: '/tmp/results/k6',
+  } as const;
+
+  it('names the replicas, the lab, what it expects and where the summary goes', () => {
+    expect(k6Environment({ ...run, dashboard: false }, { PATH: '/usr/bin' })).toEqual({
+      PATH: '/usr/bin',
+      LAB_URLS: 'http://127.0.0.1:8080,http://127.0.0.1:8081',
+      LAB_LAB: 'mutex',
+      LAB_EXPECT: 'unsafe',
+      LAB_ADMIN_TOKEN: 'token',
+      LAB_RESULTS_DIR: '/tmp/results/k6',
+      K6_NO_USAGE_REPORT: 'true',
+    });
+  });
+
+  it('with --dashboard, turns on k6’s web dashboard on loopback and exports it into the results folder', () => {
+    const env = k6Environment({ ...run, dashboard: true }, {});
+    expect(env).toMatchObject({
+      K6_WEB_DASHBOARD: 'true',
+      K6_WEB_DASHBOARD_EXPORT: '/tmp/results/k6/replicas-mutex-dashboard.html',
+      K6_WEB_DASHBOARD_HOST: '127.0.0.1',
+    });
+    // A host the user chose for the dashboard is kept.
+    expect(
+      k6Environment({ ...run, dashboard: true }, { K6_WEB_DASHBOARD_HOST: '::1' }).K6_WEB_DASHBOARD_HOST,
+    ).toBe('::1');
+  });
+});
+
 describe('pnpm lab k6', () => {
   it('exits 1 with install instructions when LAB_K6 is not a k6 binary', () => {
     const { status, stderr } = labK6(['replicas', '--lab', 'mutex'], { LAB_K6: '/nonexistent/k6' });
     expect(status).toBe(1);
     expect(stderr).toContain('LAB_K6=/nonexistent/k6 is not an executable file');
-    expect(stderr).toContain('go install go.k6.io/k6/v2@v2.2.0');
+    expectInstallHelp(stderr);
+  });
+
+  it('exits 1 saying how to get k6 when there is none on PATH, before starting anything', () => {
+    // PATH keeps only what pnpm and tsx need: node's folder, pnpm's, and a folder with just `sh`.
+    const shell = mkdtempSync(join(tmpdir(), 'only-sh-'));
+    symlinkSync('/bin/sh', join(shell, 'sh'));
+    const pnpm = (process.env.PATH ?? '').split(delimiter).find((folder) => existsSync(join(folder, 'pnpm')));
+    const bare = [dirname(process.execPath), pnpm, shell].filter((folder): folder is string => !!folder);
+    if (bare.some((folder) => existsSync(join(folder, 'k6'))))
+      throw new Error(`k6 sits beside node or pnpm (${bare.join(', ')}): this test cannot hide it`);
+    const env: Record<string, string> = { PATH: bare.join(delimiter), LAB_K6: '' };
+    const { status, stderr } = labK6(['replicas', '--lab', 'mutex'], env);
+    expect(status, stderr).toBe(1);
+    expect(stderr).toContain('LAB_K6 is not set and there is no k6 on PATH');
+    expectInstallHelp(stderr);
+    expect(stderr).not.toContain('Starting the services');
   });
 
   it.each([
@@ -81,38 +166,44 @@ describe('pnpm lab k6', () => {
     expect(stderr).toContain(says);
   });
 
-  // k6 is part of the toolchain (scripts/install-k6.sh, run by .ci/run and scripts/with-tools):
-  // without it this fails with the instructions `lab k6` prints, rather than being skipped.
-  it('runs the real k6 over 3 replicas and shows the mutex lab unsafe, as expected (exit 0)', () => {
-    const results = mkdtempSync(join(tmpdir(), 'lab-k6-'));
-    const { status, stdout, stderr } = labK6([
-      'replicas',
-      '--lab',
-      'mutex',
-      '--race-window-ms',
-      '25',
-      '--results',
-      results,
-    ]);
-    expect(status, stderr).toBe(0);
-    expect(stdout).toContain('over HTTP: 40 requests from 40 k6 VUs, 3 replicas');
-    expect(stdout).toMatch(/UNSAFE: \d+ kinds? of violation; as expected \(this lab is unsafe here\)/);
-    expect(stdout).toContain('oversold');
-    const file = join(results, 'replicas-mutex.json');
-    expect(existsSync(file)).toBe(true);
-    const summary = JSON.parse(readFileSync(file, 'utf8'));
-    expect(summary).toMatchObject({
-      format: 'concurrency-lab/k6-summary@1',
-      scenario: 'replicas',
-      lab: 'mutex',
-      replicas: 3,
-      expectation: 'unsafe',
-      matchesExpectation: true,
-      verdict: { valid: false },
-    });
-    expect(summary.counts.requests).toBe(40);
-    expect(summary.counts.ok).toBeGreaterThan(10);
-    expect(summary.counts.ok + (summary.counts.fail.out_of_stock ?? 0)).toBe(40);
-    expect(summary.metrics.lab_violations.values.count).toBeGreaterThan(0);
-  });
+  it.skipIf(!k6)(
+    needsK6('runs the real k6 over 3 replicas and shows the mutex lab unsafe, as expected (exit 0)'),
+    () => {
+      const results = mkdtempSync(join(tmpdir(), 'lab-k6-'));
+      const { status, stdout, stderr } = labK6([
+        'replicas',
+        '--lab',
+        'mutex',
+        '--race-window-ms',
+        '25',
+        '--results',
+        results,
+        '--dashboard',
+      ]);
+      expect(status, stderr).toBe(0);
+      expect(stdout).toContain('over HTTP: 40 requests from 40 k6 VUs, 3 replicas');
+      expect(stdout).toMatch(/UNSAFE: \d+ kinds? of violation; as expected \(this lab is unsafe here\)/);
+      expect(stdout).toContain('oversold');
+      const file = join(results, 'replicas-mutex.json');
+      expect(existsSync(file)).toBe(true);
+      const summary = JSON.parse(readFileSync(file, 'utf8'));
+      expect(summary).toMatchObject({
+        format: 'concurrency-lab/k6-summary@1',
+        scenario: 'replicas',
+        lab: 'mutex',
+        replicas: 3,
+        expectation: 'unsafe',
+        matchesExpectation: true,
+        verdict: { valid: false },
+      });
+      expect(summary.counts.requests).toBe(40);
+      expect(summary.counts.ok).toBeGreaterThan(10);
+      expect(summary.counts.ok + (summary.counts.fail.out_of_stock ?? 0)).toBe(40);
+      expect(summary.metrics.lab_violations.values.count).toBeGreaterThan(0);
+      // --dashboard: k6's own web dashboard, exported as one HTML file beside the summary.
+      const dashboard = join(results, 'replicas-mutex-dashboard.html');
+      expect(stdout).toContain(`k6 web dashboard export: ${dashboard}`);
+      expect(readFileSync(dashboard, 'utf8')).toMatch(/<html/i);
+    },
+  );
 });

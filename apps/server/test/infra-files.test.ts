@@ -263,3 +263,19 @@ describe('infra/k8s', () => {
       if (e.valueFrom) expect(Object.keys(secret.stringData ?? {})).toContain(e.valueFrom.secretKeyRef.key);
   });
 });
+
+describe('the k6 image', () => {
+  it('is Grafana’s official grafana/k6, on one tag in compose and the TestRun, as infra/README.md says', () => {
+    const compose = parse(read('infra/compose.yml'), { merge: true }) as {
+      services: Record<string, { image?: string }>;
+    };
+    const testRun = parseAllDocuments(read('infra/k8s/k6-testrun.yaml'))
+      .map((doc) => doc.toJS() as { kind: string; spec: { runner: { image: string } } })
+      .find((manifest) => manifest.kind === 'TestRun');
+    const image = compose.services.k6?.image;
+    // The project builds no k6 image of its own (k6 is AGPL): only Grafana's, with a pinned tag.
+    expect(image).toMatch(/^grafana\/k6:\d+\.\d+\.\d+$/);
+    expect(testRun?.spec.runner.image).toBe(image);
+    expect(read('infra/README.md')).toContain(`Grafana's official image, \`${image}\``);
+  });
+});

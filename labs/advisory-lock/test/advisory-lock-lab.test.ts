@@ -12,7 +12,9 @@ describe('advisory-lock', () => {
     const run = await hub.prepare(advisoryLockLab, { options: resolveLabOptions(advisoryLockLab, {}) });
     const holder = new pg.Client({ connectionString: await hub.postgresUrl() });
     try {
-      await advisoryLockLab.store(run.context).reset({ accounts: [{ id: 1, balance: 10, version: 0 }], items: [] });
+      await advisoryLockLab
+        .store(run.context)
+        .reset({ accounts: [{ id: 1, balance: 10, version: 0 }], items: [] });
       const session = await advisoryLockLab.open(run.context);
       // Another client takes the same key the lab uses for account 1 (its run's namespace and the row).
       await holder.connect();

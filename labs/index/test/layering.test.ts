@@ -41,7 +41,9 @@ describe('the layering: apps → labs → packages', () => {
   it('no package under packages/ depends on a lab or an app', () => {
     const offenders = workspacePackages
       .filter((p) => p.group === 'packages')
-      .flatMap((p) => p.deps.filter((d) => ['labs', 'apps'].includes(groupOf.get(d) ?? '')).map((d) => `${p.name} → ${d}`));
+      .flatMap((p) =>
+        p.deps.filter((d) => ['labs', 'apps'].includes(groupOf.get(d) ?? '')).map((d) => `${p.name} → ${d}`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -49,7 +51,9 @@ describe('the layering: apps → labs → packages', () => {
     const offenders = workspacePackages
       .filter((p) => p.group === 'labs' && p.name !== LABS_INDEX)
       .flatMap((p) =>
-        p.deps.filter((d) => groupOf.get(d) === 'apps' || groupOf.get(d) === 'labs').map((d) => `${p.name} → ${d}`),
+        p.deps
+          .filter((d) => groupOf.get(d) === 'apps' || groupOf.get(d) === 'labs')
+          .map((d) => `${p.name} → ${d}`),
       );
     expect(offenders).toEqual([]);
     const users = workspacePackages.filter((p) => p.deps.includes(LABS_INDEX)).map((p) => p.group);

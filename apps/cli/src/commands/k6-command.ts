@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { styleText } from 'node:util';
 import type { RunResult } from '@concurrency-lab/harness';
 import { scenarioNamed } from '@concurrency-lab/harness';
+// The scenario plans live beside the k6 scripts (k6 reads them too); a test pins them to the harness.
+import { K6_SCENARIOS, type K6ScenarioName, PLANS } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
 import { labNamed, labNames } from '@concurrency-lab/labs';
 import {
   type Expectation,
@@ -17,8 +20,6 @@ import {
 } from '@concurrency-lab/model';
 import { prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
 import { Command } from 'commander';
-// The scenario plans live beside the k6 scripts (k6 reads them too); a test pins them to the harness.
-import { K6_SCENARIOS, type K6ScenarioName, PLANS } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
 import { findK6 } from '../k6-binary.ts';
 import { renderRunReport } from '../render/run-report.ts';
 import { textTable } from '../render/text-table.ts';
@@ -29,7 +30,9 @@ import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
 import { portNumber, SERVE_NAMESPACE } from './serve-command.ts';
 
 /** Where the k6 scripts are: `k6/` at the repository root. */
-export const K6_DIR = fileURLToPath(new URL('./', import.meta.resolve('@concurrency-lab/k6-scenarios/package.json')));
+export const K6_DIR = fileURLToPath(
+  new URL('./', import.meta.resolve('@concurrency-lab/k6-scenarios/package.json')),
+);
 
 interface K6Flags {
   lab: string;
@@ -38,6 +41,7 @@ interface K6Flags {
   raceWindowMs: number;
   results: string;
   json?: boolean;
+  dashboard?: boolean;
   [option: string]: unknown;
 }
 
@@ -67,13 +71,55 @@ interface K6Summary {
 /** k6's exit codes that still mean "the test ran": 0, and 99 (thresholds crossed). */
 const RAN = new Set([0, 99]);
 
+/** What one `lab k6` run hands to k6, beside the environment it inherits. */
+export interface K6Run {
+  readonly scenario: K6ScenarioName;
+  readonly lab: string;
+  readonly urls: readonly string[];
+  readonly expectation: Expectation;
+  readonly adminToken: string;
+  readonly resultsDir: string;
+  /** Turn on k6's web dashboard and write its HTML export into the results folder. */
+  readonly dashboard: boolean;
+}
+
+/** The HTML export of k6's web dashboard for a run: beside its JSON summary. */
+export const dashboardExportFile = (run: Pick<K6Run, 'scenario' | 'lab' | 'resultsDir'>): string =>
+  join(run.resultsDir, `${run.scenario}-${run.lab}-dashboard.html`);
+
+/**
+ * The environment k6 runs with: the inherited one, the scripts' LAB_* variables (k6/lib/env-vars.ts),
+ * and with `dashboard` k6's own web dashboard (K6_WEB_DASHBOARD) and its HTML export. The dashboard
+ * listens on loopback unless the inherited environment says otherwise, like everything else here.
+ */
+export const k6Environment = (
+  run: K6Run,
+  inherited: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string | undefined> => ({
+  ...inherited,
+  LAB_URLS: run.urls.join(','),
+  LAB_LAB: run.lab,
+  LAB_EXPECT: run.expectation,
+  LAB_ADMIN_TOKEN: run.adminToken,
+  LAB_RESULTS_DIR: run.resultsDir,
+  K6_NO_USAGE_REPORT: 'true',
+  ...(run.dashboard
+    ? {
+        K6_WEB_DASHBOARD: 'true',
+        K6_WEB_DASHBOARD_EXPORT: dashboardExportFile(run),
+        K6_WEB_DASHBOARD_HOST: inherited.K6_WEB_DASHBOARD_HOST ?? '127.0.0.1',
+      }
+    : {}),
+});
+
 /** Runs k6 to completion; its progress and log go to stderr, its stdout text is not needed. */
-const runK6 = async (k6: string, script: string, env: Record<string, string>): Promise<number> => {
+const runK6 = async (
+  k6: string,
+  script: string,
+  env: Record<string, string | undefined>,
+): Promise<number> => {
   const args = ['run', ...(process.stderr.isTTY ? [] : ['--quiet']), script];
-  const child = spawn(k6, args, {
-    env: { ...process.env, ...env, K6_NO_USAGE_REPORT: 'true' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(k6, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   return code ?? (signal ? 128 : 1);
 };
@@ -153,7 +199,11 @@ export const k6Command = (): Command => {
       0,
     )
     .option('--results <dir>', 'folder for the k6 JSON summary (<scenario>-<lab>.json)', 'results/k6')
-    .option('--json', 'print the k6 summary JSON instead of the report');
+    .option('--json', 'print the k6 summary JSON instead of the report')
+    .option(
+      '--dashboard',
+      'turn on k6’s web dashboard while it runs and write its HTML export to <results>/<scenario>-<lab>-dashboard.html',
+    );
   const flags = addLabOptionFlags(command);
   return command.action(async (scenarioName: string, opts: K6Flags) => {
     if (!(K6_SCENARIOS as readonly string[]).includes(scenarioName))
@@ -170,9 +220,12 @@ export const k6Command = (): Command => {
     const k6 = findK6();
     const resultsDir = userPath(opts.results);
     const summaryFile = join(resultsDir, `${scenario}-${lab.name}.json`);
+    const dashboard = opts.dashboard === true;
+    const dashboardFile = dashboardExportFile({ scenario, lab: lab.name, resultsDir });
     await mkdir(resultsDir, { recursive: true });
-    // A summary left by an earlier run must not pass for this one's.
+    // A summary (or dashboard) left by an earlier run must not pass for this one's.
     await rm(summaryFile, { force: true });
+    await rm(dashboardFile, { force: true });
 
     const token = randomBytes(16).toString('hex');
     const k6Code = await withServices(async (hub) => {
@@ -197,13 +250,20 @@ export const k6Command = (): Command => {
         process.stderr.write(
           `Running k6 ${scenario} (${plan.iterations} requests from ${plan.vus} VUs) against ${set.urls.join(', ')}…\n`,
         );
-        return await runK6(k6, join(K6_DIR, `${scenario}.ts`), {
-          LAB_URLS: set.urls.join(','),
-          LAB_LAB: lab.name,
-          LAB_EXPECT: expectation,
-          LAB_ADMIN_TOKEN: token,
-          LAB_RESULTS_DIR: resultsDir,
+        const env = k6Environment({
+          scenario,
+          lab: lab.name,
+          urls: set.urls,
+          expectation,
+          adminToken: token,
+          resultsDir,
+          dashboard,
         });
+        if (dashboard)
+          process.stderr.write(
+            `k6's web dashboard: http://${env.K6_WEB_DASHBOARD_HOST}:${env.K6_WEB_DASHBOARD_PORT ?? '5665'} while k6 runs (k6 waits for an open dashboard page to close before it exits)\n`,
+          );
+        return await runK6(k6, join(K6_DIR, `${scenario}.ts`), env);
       } finally {
         await set.stop();
       }
@@ -232,6 +292,13 @@ export const k6Command = (): Command => {
           ...report.slice(0, -1),
           `HTTP statuses\n${textTable([['status', 'responses'], ...statuses], '  ')}`,
           `k6 thresholds ${summary.thresholdsPassed ? 'passed' : 'crossed'} (k6 exit code ${k6Code}); summary: ${summaryFile}`,
+          ...(dashboard
+            ? [
+                existsSync(dashboardFile)
+                  ? `k6 web dashboard export: ${dashboardFile}`
+                  : `k6 wrote no web dashboard export to ${dashboardFile} (its web dashboard came with k6 v0.49)`,
+              ]
+            : []),
           '',
           report.at(-1),
           '',

@@ -1,0 +1,193 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  allCheckers,
+  callSession,
+  createRng,
+  type Op,
+  type OpRequest,
+  opContextFor,
+  withdrawStorm,
+} from '@concurrency-lab/harness';
+import { type HttpExchange, HttpLabStore, HttpPools, openHttpSession } from '@concurrency-lab/http-client';
+import { ServiceHub } from '@concurrency-lab/services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type ServerFixture, startServerFixture } from './lab-server-fixture.ts';
+
+// The HTTP client of packages/http-client against the real server over the real Postgres: the
+// harness's requests, history and checkers, with the lab on the other side of a socket.
+
+/** The hooks of one op sent outside a run (there is nothing to count them into). */
+const hooks = (id: string) =>
+  opContextFor({
+    index: 0,
+    id,
+    process: 0,
+    request: { kind: 'read', accountId: 1 },
+    invokedAt: 0,
+    retries: 0,
+    conflicts: 0,
+    waitedMs: 0,
+  });
+
+/** Runs `ops` from `concurrency` sessions that share `pools`, recording each op as the harness does. */
+const driveOverHttp = async (
+  pools: HttpPools,
+  baseUrl: string,
+  lab: string,
+  ops: readonly OpRequest[],
+  concurrency: number,
+) => {
+  const exchanges = new Map<string, HttpExchange>();
+  const history: Op[] = [];
+  const started = performance.now();
+  let next = 0;
+  const client = async (process: number) => {
+    const session = openHttpSession(pools, {
+      baseUrl,
+      lab,
+      onExchange: (exchange) => exchanges.set(exchange.opId, exchange),
+    });
+    while (next < ops.length) {
+      const index = next++;
+      const request = ops[index];
+      if (!request || request.kind === 'read') continue;
+      const op: Op = {
+        index,
+        id: `http-${index}`,
+        process,
+        request,
+        invokedAt: performance.now() - started,
+        retries: 0,
+        conflicts: 0,
+        waitedMs: 0,
+      };
+      op.outcome = await callSession(session, request, opContextFor(op));
+      op.completedAt = performance.now() - started;
+      // The ledger row carries the server's op id: that is the id the history must know it by.
+      history.push({ ...op, id: exchanges.get(op.id)?.serverOpId ?? op.id });
+    }
+    await session.close();
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => client(i)));
+  history.sort((a, b) => a.index - b.index);
+  return { history, exchanges: [...exchanges.values()] };
+};
+
+describe('the HTTP client against the real lab server', () => {
+  let fixture: ServerFixture;
+  const pools = new HttpPools({ connections: 32 });
+  beforeAll(async () => {
+    fixture = await startServerFixture(['update-returning']);
+  });
+  afterAll(async () => {
+    await pools.close();
+    await fixture?.close();
+  });
+
+  it('seeds, drives and checks a flash sale through the server’s routes', async () => {
+    const store = new HttpLabStore(pools, {
+      baseUrl: fixture.url,
+      lab: 'update-returning',
+      adminToken: ADMIN_TOKEN,
+    });
+    const reset = await store.reset('flash-sale-basic');
+    const sku = reset.initialState.items[0]?.sku as string;
+    expect(await store.readItem(sku)).toMatchObject({ available: 100, reserved: 0 });
+    expect(await store.readItem('no-such-sku')).toBeUndefined();
+
+    const session = openHttpSession(pools, { baseUrl: fixture.url, lab: 'update-returning' });
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => session.reserve(sku, 1, hooks(`b${i}`))),
+    );
+    expect(outcomes.filter((o) => o.type === 'ok')).toHaveLength(100);
+    const sold = outcomes.map((o) => (o.type === 'ok' ? o.value.available : -1)).sort((a, b) => a - b);
+    expect(sold).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(await store.readItem(sku)).toMatchObject({ available: 0, reserved: 100 });
+    const check = await store.check();
+    expect(check.violations).toEqual([]);
+    expect(check).toMatchObject({ valid: true, matchesExpectation: true, scenario: 'flash-sale-basic' });
+    // One buyer more than the stock is refused (asked after the check: it holds the run to 100 buyers).
+    expect(await session.reserve(sku, 1, hooks('late'))).toMatchObject({
+      type: 'fail',
+      reason: 'out_of_stock',
+    });
+  });
+
+  it('withdraw-storm at a tenth of its size: exactly 500 ok, 500 insufficient_funds, no balance twice', async () => {
+    const scenario = withdrawStorm({ balance: 1000, amount: 2, count: 1000 });
+    const store = new HttpLabStore(pools, {
+      baseUrl: fixture.url,
+      lab: 'update-returning',
+      adminToken: ADMIN_TOKEN,
+    });
+    await store.reset('withdraw-storm');
+    // The server seeds only named scenarios at full size: the smaller balance goes in through the lab's own store.
+    const served = fixture.server.labs.get('update-returning');
+    await served?.store.reset(scenario.initialState);
+    expect(await store.readAccount(1)).toMatchObject({ balance: 1000 });
+
+    const { history, exchanges } = await driveOverHttp(
+      pools,
+      fixture.url,
+      'update-returning',
+      scenario.ops(createRng(1)),
+      100,
+    );
+    const okOps = history.filter((op) => op.outcome?.type === 'ok');
+    const failed = history.filter((op) => op.outcome?.type === 'fail');
+    expect(okOps).toHaveLength(500);
+    expect(failed).toHaveLength(500);
+    expect(
+      failed.every((op) => op.outcome?.type === 'fail' && op.outcome.reason === 'insufficient_funds'),
+    ).toBe(true);
+    const balances = new Set(okOps.map((op) => (op.outcome?.type === 'ok' ? op.outcome.value : undefined)));
+    expect(balances.size).toBe(500);
+    expect([...balances].sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 500 }, (_, i) => i * 2),
+    );
+    expect(await store.readAccount(1)).toMatchObject({ balance: 0 });
+
+    // Every ok names the server's op id, and the ledger holds exactly those: the harness's own
+    // checkers, ledger included, accept the HTTP history as they accept an in-process one.
+    const ledger = (await served?.store.readLedger()) ?? [];
+    expect(new Set(ledger.map((row) => row.opId))).toEqual(new Set(okOps.map((op) => op.id)));
+    expect(exchanges.filter((e) => e.status === 200).every((e) => e.serverOpId !== undefined)).toBe(true);
+    const verdict = allCheckers.check({
+      initial: scenario.initialState,
+      final: await store.readState(),
+      history,
+      ledger,
+      expected: scenario.expected,
+    });
+    expect(verdict.violations).toEqual([]);
+    expect(verdict.valid).toBe(true);
+  });
+});
+
+describe('a real server stopped with requests in flight', () => {
+  it('makes every one of them info, never fail', async () => {
+    const hub = new ServiceHub();
+    // The race window holds each withdrawal inside the lab, between its read and its write.
+    const slow = await startServerFixture(['naive'], { LAB_RACE_WINDOW_MS: '2000' }, hub);
+    const pools = new HttpPools();
+    try {
+      await new HttpLabStore(pools, { baseUrl: slow.url, lab: 'naive', adminToken: ADMIN_TOKEN }).reset(
+        'withdraw-storm',
+      );
+      const session = openHttpSession(pools, { baseUrl: slow.url, lab: 'naive' });
+      const inFlight = Array.from({ length: 5 }, (_, i) => session.withdraw(1, 2, hooks(`cut-${i}`)));
+      const served = slow.server.labs.get('naive');
+      while ((served?.history.ops.length ?? 0) < 5) await sleep(10);
+      // Cuts the connections 50 ms into the shutdown, long before any withdrawal is done.
+      await Promise.all([slow.server.close(50), ...inFlight]);
+      const outcomes = await Promise.all(inFlight);
+      expect(outcomes.map((o) => o.type)).toEqual(['info', 'info', 'info', 'info', 'info']);
+      for (const outcome of outcomes)
+        expect(outcome.type === 'info' && outcome.error).toMatch(/before its answer was complete/);
+    } finally {
+      await pools.close();
+      await slow.server.close(50);
+      await hub.close();
+    }
+  });
+});
