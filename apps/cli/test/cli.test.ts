@@ -35,10 +35,26 @@ describe('pnpm lab run', () => {
     expect(result.history).toBeUndefined();
 
     const lines = readFileSync(historyFile, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(10_000);
-    const first = JSON.parse(lines[0] as string);
+    // A header record saying which run it is, then one line per operation.
+    expect(lines).toHaveLength(1 + 10_000);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      type: 'header',
+      lab: 'update-returning',
+      scenario: 'withdraw-storm',
+      seed: 1,
+      concurrency: 100,
+      ops: 10_000,
+      projectVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    const first = JSON.parse(lines[1] as string);
     expect(first).toMatchObject({ index: 0, request: { kind: 'withdraw', accountId: 1, amount: 2 } });
     expect(['ok', 'fail']).toContain(first.outcome.type);
+    // Times to the µs at most: no float noise.
+    for (const line of lines.slice(1, 200)) {
+      const op = JSON.parse(line) as { invokedAt: number; completedAt: number };
+      for (const t of [op.invokedAt, op.completedAt]) expect(Math.round(t * 1000) / 1000).toBe(t);
+    }
   });
 
   it('reports the naive lab as unsafe, which is what it promises, and exits 0', () => {

@@ -16,6 +16,7 @@ export {
   matrixCellText,
   renderMarkdownReport,
 } from './markdown-report.ts';
+export { countOf, formatCount, formatMs, formatShare } from './number-format.ts';
 export type { ReportColumn } from './report-columns.ts';
 export {
   DETAIL_COLUMNS,

@@ -170,6 +170,7 @@ const asRunResult = (
   options: RunResult['options'],
   raceWindowMs: number,
   expectation: Expectation,
+  startedAt: string,
 ): RunResult => {
   const { counts } = summary;
   const okOps = counts.ok + counts.reads;
@@ -181,6 +182,8 @@ const asRunResult = (
     concurrency: summary.vus,
     seed: 0,
     raceWindowMs,
+    notApplicable: {},
+    startedAt,
     verdict: summary.verdict,
     expectation,
     matchesExpectation: verdictMatches(expectation, summary.verdict.valid),
@@ -252,6 +255,7 @@ export const k6Command = (): Command => {
     await rm(dashboardFile, { force: true });
 
     const token = randomBytes(16).toString('hex');
+    const startedAt = new Date().toISOString();
     const k6Code = await withServices(async (hub) => {
       process.stderr.write(
         `Starting the services and ${replicas} replica${replicas === 1 ? '' : 's'} for ${lab.name}…\n`,
@@ -303,7 +307,15 @@ export const k6Command = (): Command => {
     }
     if (!RAN.has(k6Code))
       throw new Error(`k6 exited with code ${k6Code}; its log is above (summary: ${summaryFile})`);
-    const result = asRunResult(summary, scenario, lab.name, options, opts.raceWindowMs, expectation);
+    const result = asRunResult(
+      summary,
+      scenario,
+      lab.name,
+      options,
+      opts.raceWindowMs,
+      expectation,
+      startedAt,
+    );
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {

@@ -4,6 +4,7 @@ import { SCENARIO_NAMES, supportedScenarios } from '@concurrency-lab/model';
 import { runLab } from '@concurrency-lab/services';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { PROJECT_VERSION } from '../project-version.ts';
 import { renderRunReport, runResultJson } from '../render/run-report.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
@@ -84,7 +85,7 @@ export const runCommand = (): Command => {
         onProgress: bar.update,
       }),
     ).finally(() => bar.stop());
-    if (opts.history) await writeHistoryJsonl(userPath(opts.history), result.history);
+    if (opts.history) await writeHistoryJsonl(userPath(opts.history), result, PROJECT_VERSION);
     process.stdout.write(
       opts.json ? `${JSON.stringify(runResultJson(result))}\n` : `${renderRunReport(result, lab.title)}\n`,
     );
