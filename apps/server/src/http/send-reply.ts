@@ -1,0 +1,13 @@
+import type { Response } from 'express';
+import type { HttpReply } from '../outcome-response.ts';
+import type { InvalidInput } from '../request-validation.ts';
+
+/** Sends `reply`: its extra headers, its status and its JSON body. */
+export const send = (res: Response, reply: HttpReply): void => {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.status(reply.status).json(reply.body);
+};
+
+/** Refuses a request with 400 `{ error: "invalid_request", field, message, accepted }`. */
+export const badRequest = (res: Response, invalid: InvalidInput): void =>
+  send(res, { status: 400, body: { error: 'invalid_request', ...invalid } });
