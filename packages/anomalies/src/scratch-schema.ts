@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { redactUrl, schemaNameFor } from '@concurrency-lab/postgres';
+import pg from 'pg';
+
+/** A schema that exists for one run, and the connection that created it. */
+export interface ScratchSchema {
+  readonly name: string;
+  /** Has the schema on its search_path; runs the setup, watches for blocking, runs final queries. */
+  readonly observer: pg.Client;
+}
+
+/**
+ * Runs `work` in a fresh schema and drops the schema afterwards, whether `work` succeeds or throws,
+ * so that runs can share a database with each other and with anything else.
+ */
+export const withScratchSchema = async <T>(
+  url: string,
+  label: string,
+  work: (schema: ScratchSchema) => Promise<T>,
+): Promise<T> => {
+  const observer = new pg.Client({
+    connectionString: url,
+    application_name: 'anomalies observer',
+    connectionTimeoutMillis: 10_000,
+  });
+  observer.on('error', () => {});
+  try {
+    await observer.connect();
+  } catch (error) {
+    throw new Error(`could not connect to Postgres at ${redactUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const name = schemaNameFor(`anomaly_${label}_${randomBytes(4).toString('hex')}`);
+  const quoted = observer.escapeIdentifier(name);
+  const drop = async () => {
+    try {
+      await observer.query(`drop schema if exists ${quoted} cascade`);
+    } finally {
+      await observer.end().catch(() => {});
+    }
+  };
+  let result: T;
+  try {
+    await observer.query(`create schema ${quoted}; set search_path to ${quoted}`);
+    result = await work({ name, observer });
+  } catch (error) {
+    // The run's own error says more than a failed drop would.
+    await drop().catch(() => {});
+    throw error;
+  }
+  await drop();
+  return result;
+};
