@@ -50,9 +50,18 @@ export class SessionConnection {
     }
   }
 
-  /** Sends one step's SQL and resolves with the server's answer; never rejects. */
-  run(sql: string): Promise<StepOutcome> {
-    return queryOutcome(this.#client, sql);
+  /**
+   * Sends one step's SQL and resolves with the server's answer once the backend is idle again;
+   * never rejects.
+   */
+  async run(sql: string): Promise<StepOutcome> {
+    const outcome = await queryOutcome(this.#client, sql);
+    // node-postgres reports an error as soon as the server sends it, which is before the server has
+    // aborted the transaction and released its locks. An empty query is answered only once the
+    // backend is idle again, so a step that failed has let go of its locks when run() resolves;
+    // otherwise a step waiting for them could go on at any moment after the runner had moved on.
+    if (outcome.type === 'error') await this.#client.query('').catch(() => {});
+    return outcome;
   }
 
   async close(): Promise<void> {
