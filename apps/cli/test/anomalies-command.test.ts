@@ -42,10 +42,13 @@ describe('pnpm lab anomalies', () => {
       const rows = tableRows(stdout);
       expect([...rows.keys()]).toEqual(specs.map((spec) => spec.id));
       for (const spec of specs) {
-        const expected = ISOLATION_LEVELS.map((level) =>
-          spec.published?.verdicts[level] === 'possible' ? 'POSSIBLE' : 'prevented',
-        );
-        expect(rows.get(spec.id), spec.id).toEqual(expected);
+        ISOLATION_LEVELS.forEach((level, column) => {
+          const published = spec.published?.verdicts[level];
+          if (published)
+            expect(rows.get(spec.id)?.[column], `${spec.id} at ${level}`).toBe(
+              published === 'possible' ? 'POSSIBLE' : 'prevented',
+            );
+        });
       }
       expect(stdout).toContain('Every cell agrees with what Hermitage, PostgreSQL 9.3.5 published.');
       // The why of a cell, with the mechanism: the step that blocked, and the SQLSTATE that ended it.

@@ -314,7 +314,6 @@ const openSessions = async (options: RunPermutationOptions, schema: string): Pro
  * permutation's final queries. Throws SpecError for a spec that cannot run as written.
  */
 export const runPermutation = (options: RunPermutationOptions): Promise<PermutationTrace> =>
-  // The random part goes first: schemaNameFor cuts long names at the end.
   withScratchSchema(options.url, `${options.spec.id}_${options.isolation}`, async ({ name, observer }) => {
     await runSetup(observer, options.spec);
     const sessions = await openSessions(options, name);

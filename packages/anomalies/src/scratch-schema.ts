@@ -31,7 +31,8 @@ export const withScratchSchema = async <T>(
       cause: error,
     });
   }
-  const name = schemaNameFor(`anomaly_${label}_${randomBytes(4).toString('hex')}`);
+  // The random part first: schemaNameFor cuts a long name at the end, and it must stay unique.
+  const name = schemaNameFor(`anomaly_${randomBytes(4).toString('hex')}_${label}`);
   const quoted = observer.escapeIdentifier(name);
   const drop = async () => {
     try {

@@ -63,8 +63,11 @@ const stepOf = (trace: PermutationTrace, step: string) => {
 };
 
 describe('the Hermitage suite on this Postgres', () => {
-  it('covers the ten anomalies, each publishing Hermitage’s PostgreSQL result at all three levels', () => {
-    expect(Object.fromEntries(specs.map((spec) => [spec.id, spec.published?.verdicts]))).toEqual(
+  it('has the ten anomalies, in the order of Hermitage’s table, each publishing Hermitage’s PostgreSQL result', () => {
+    // Other specs (a user's own) may sit among them; the ten must be there, in this order.
+    const ten = specs.filter((spec) => spec.id in HERMITAGE_POSTGRES);
+    expect(ten.map((spec) => spec.id)).toEqual(Object.keys(HERMITAGE_POSTGRES));
+    expect(Object.fromEntries(ten.map((spec) => [spec.id, spec.published?.verdicts]))).toEqual(
       HERMITAGE_POSTGRES,
     );
   });

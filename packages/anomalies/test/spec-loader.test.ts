@@ -204,18 +204,9 @@ describe('loading spec files', () => {
     );
   });
 
-  it('ships the ten Hermitage tests, in the order of Hermitage’s table', () => {
-    expect(loadSpecDirectory().map((spec) => spec.id)).toEqual([
-      'G0',
-      'G1a',
-      'G1b',
-      'G1c',
-      'OTV',
-      'PMP',
-      'P4',
-      'G-single',
-      'G2-item',
-      'G2',
-    ]);
+  it('loads every spec shipped in specs/, in file-name order', () => {
+    const specs = loadSpecDirectory();
+    expect(specs.length).toBeGreaterThanOrEqual(10);
+    expect(specs.map((spec) => spec.file)).toEqual(specs.map((spec) => spec.file).sort());
   });
 });
