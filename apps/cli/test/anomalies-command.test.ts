@@ -84,7 +84,7 @@ describe('pnpm lab anomalies', () => {
         G0: { 'read-committed': 'prevented', 'repeatable-read': 'prevented' },
         P4: { 'read-committed': 'possible', 'repeatable-read': 'prevented' },
       });
-      expect(result.server.version).toMatch(/^\d+/);
+      expect(result.server.version).toMatch(/^PostgreSQL \d+/);
       const p4 = result.anomalies.find((anomaly: { id: string }) => anomaly.id === 'P4');
       const [readCommitted] = p4.cells;
       expect(readCommitted).toMatchObject({
@@ -206,7 +206,11 @@ describe('the anomalies report', () => {
         level: 'read-committed',
       });
       const report = renderAnomalyReport(
-        { serverVersion: '99.0', levels: ['read-committed'], anomalies: [{ spec, cells: [cell] }] },
+        {
+          serverVersion: 'PostgreSQL 99.0 on a test machine',
+          levels: ['read-committed'],
+          anomalies: [{ spec, cells: [cell] }],
+        },
         'a test server',
       );
       expect(cell.verdict).toBe('prevented');

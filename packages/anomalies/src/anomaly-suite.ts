@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { serverVersion } from '@concurrency-lab/postgres';
 import type { AnomalySpec, Permutation, StepSpec, Verdict } from './anomaly-spec.ts';
 import { type ConditionCheck, checkConditions } from './condition-check.ts';
 import type { IsolationLevel } from './isolation-levels.ts';
@@ -30,7 +30,7 @@ export interface AnomalyResult {
 }
 
 export interface SuiteResult {
-  /** `server_version` of the Postgres the suite ran on. */
+  /** `SELECT version()` of the Postgres the suite ran on: "PostgreSQL 15.20 (Debian …) on x86_64…". */
   readonly serverVersion: string;
   readonly levels: readonly IsolationLevel[];
   readonly anomalies: readonly AnomalyResult[];
@@ -106,21 +106,9 @@ export const runAnomalyCell = async (
   };
 };
 
-const serverVersion = async (url: string): Promise<string> => {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ server_version: string }>('show server_version');
-    return rows[0]?.server_version ?? 'unknown';
-  } finally {
-    await client.end().catch(() => {});
-  }
-};
-
 /** Runs every spec at every level, one run at a time, and returns the table with every trace. */
 export const runAnomalySuite = async (options: SuiteOptions): Promise<SuiteResult> => {
-  const version = await serverVersion(options.url);
+  const version = (await serverVersion(options.url)) ?? 'PostgreSQL (version unknown)';
   const anomalies: AnomalyResult[] = [];
   for (const spec of options.specs) {
     const cells: AnomalyCell[] = [];

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { onShutdown } from '@concurrency-lab/lifecycle';
 import type pg from 'pg';
 import { type AnomalySpec, type Permutation, type StepSpec, stepsByName } from './anomaly-spec.ts';
 import { blockersOf, cancelBackends } from './blocking-monitor.ts';
@@ -318,13 +319,21 @@ export const runPermutation = (options: RunPermutationOptions): Promise<Permutat
     await runSetup(observer, options.spec);
     const sessions = await openSessions(options, name);
     const scheduler = new PermutationScheduler(options, observer, sessions);
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await scheduler.abandon();
+        await Promise.all(sessions.map((session) => session.close()));
+      })());
+    // On Ctrl-C or SIGTERM the sessions stop in the shutdown's 'work' stage, so that the schema can go.
+    const unregister = onShutdown('work', close);
     try {
       await scheduler.run();
     } finally {
-      await scheduler.abandon();
+      unregister();
       // Closed before the final queries, so that none of them waits for a lock a session still holds
       // (closing rolls back whatever a session left open).
-      await Promise.all(sessions.map((session) => session.close()));
+      await close();
     }
     const queries = [];
     for (const condition of options.permutation.anomalyIf) {

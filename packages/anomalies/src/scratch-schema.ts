@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { onShutdown } from '@concurrency-lab/lifecycle';
 import { redactUrl, schemaNameFor } from '@concurrency-lab/postgres';
 import pg from 'pg';
 
@@ -34,22 +35,29 @@ export const withScratchSchema = async <T>(
   // The random part first: schemaNameFor cuts a long name at the end, and it must stay unique.
   const name = schemaNameFor(`anomaly_${randomBytes(4).toString('hex')}_${label}`);
   const quoted = observer.escapeIdentifier(name);
-  const drop = async () => {
-    try {
-      await observer.query(`drop schema if exists ${quoted} cascade`);
-    } finally {
-      await observer.end().catch(() => {});
-    }
-  };
+  let dropping: Promise<void> | undefined;
+  const drop = () =>
+    (dropping ??= (async () => {
+      try {
+        await observer.query(`drop schema if exists ${quoted} cascade`);
+      } finally {
+        await observer.end().catch(() => {});
+      }
+    })());
+  // On Ctrl-C or SIGTERM the schema goes in the shutdown's 'runs' stage, once the 'work' stage has
+  // closed the run's sessions (whose locks would keep DROP waiting).
+  const unregister = onShutdown('runs', drop);
   let result: T;
   try {
     await observer.query(`create schema ${quoted}; set search_path to ${quoted}`);
     result = await work({ name, observer });
   } catch (error) {
+    unregister();
     // The run's own error says more than a failed drop would.
     await drop().catch(() => {});
     throw error;
   }
+  unregister();
   await drop();
   return result;
 };

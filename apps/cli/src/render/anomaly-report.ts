@@ -26,6 +26,9 @@ const DIFFERS = '*';
 const cellText = (cell: AnomalyCell): string =>
   `${verdictText(cell.verdict)}${differsFromPublished(cell) ? ` ${DIFFERS}` : ''}`;
 
+/** "PostgreSQL 15.20 (Debian …)" out of version()'s "… on x86_64-pc-linux-gnu, compiled by …". */
+const shortVersion = (version: string): string => version.split(' on ')[0] ?? version;
+
 const truncate = (text: string, width: number): string =>
   [...text].length <= width ? text : `${[...text].slice(0, Math.max(1, width - 1)).join('')}…`;
 
@@ -63,8 +66,8 @@ const renderAgreement = (result: SuiteResult): string[] => {
   }
   for (const { anomaly, cell } of differing) {
     lines.push(
-      `${DIFFERS} ${anomaly.spec.id} at ${sqlIsolationName(cell.level)}: this server (PostgreSQL ` +
-        `${result.serverVersion}) behaves differently from ${anomaly.spec.published?.source}, which ` +
+      `${DIFFERS} ${anomaly.spec.id} at ${sqlIsolationName(cell.level)}: this server ` +
+        `(${shortVersion(result.serverVersion)}) behaves differently from ${anomaly.spec.published?.source}, which ` +
         `found it ${cell.published}.`,
     );
   }
@@ -138,7 +141,7 @@ const renderAnomaly = (anomaly: AnomalyResult, levels: readonly IsolationLevel[]
 /** The whole report of `lab anomalies`: the table, its agreement with published results, then each test. */
 export const renderAnomalyReport = (result: SuiteResult, where: string): string =>
   [
-    ...wrapText(`Isolation anomalies · PostgreSQL ${result.serverVersion} · ${where}`, REPORT_WIDTH).map(
+    ...wrapText(`Isolation anomalies · ${shortVersion(result.serverVersion)} · ${where}`, REPORT_WIDTH).map(
       bold,
     ),
     '',
