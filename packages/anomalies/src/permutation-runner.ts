@@ -103,7 +103,11 @@ class PermutationScheduler {
       this.#observer,
       running.map((flight) => flight.session.pid),
     ).catch(() => {});
-    await Promise.race([Promise.all(running.map((flight) => flight.finished)), delay(5_000)]);
+    // Unreferenced timers: a bound, not something to keep the process alive for once the race is won.
+    await Promise.race([
+      Promise.all(running.map((flight) => flight.finished)),
+      delay(5_000, undefined, { ref: false }),
+    ]);
   }
 
   /** The first step in permutation order whose session is free and has no earlier step left. */
@@ -236,15 +240,18 @@ class PermutationScheduler {
   /** A step that waits only for sessions with nothing left to send would wait forever. */
   #failIfStuck(): void {
     for (const flight of this.#inFlight.values()) {
-      const pids = this.#blockers.get(flight.session.pid) ?? [];
-      const idle = pids.map((pid) => this.#sessionOfPid.get(pid));
-      if (idle.length === 0 || !idle.every((name) => name !== undefined && !this.#inFlight.has(name)))
-        continue;
-      const holders = [...new Set(idle)];
+      const holders = (this.#blockers.get(flight.session.pid) ?? []).map((pid) =>
+        this.#sessionOfPid.get(pid),
+      );
+      // Only sessions of this run, none of them running a step: nothing will ever release the lock.
+      const forever =
+        holders.length > 0 && holders.every((name) => name !== undefined && !this.#inFlight.has(name));
+      if (!forever) continue;
+      const names = [...new Set(holders)];
       throw new SpecError(
         this.#options.spec.file,
         `permutation "${this.#options.permutation.name}"`,
-        `step "${flight.step.name}" waits for ${holders.join(' and ')}, which ${holders.length > 1 ? 'have' : 'has'} no steps left, so it would wait forever`,
+        `step "${flight.step.name}" waits for ${names.join(' and ')}, which ${names.length > 1 ? 'have' : 'has'} no steps left, so it would wait forever`,
         'a permutation in which every session that others wait for goes on to commit or roll back',
         flight.step.name,
       );
@@ -256,7 +263,7 @@ class PermutationScheduler {
     const running = [...this.#inFlight.values()];
     const timedOut = await Promise.race([
       Promise.race(running.map((flight) => flight.finished)).then(() => false),
-      delay(this.#timeoutMs).then(() => true),
+      delay(this.#timeoutMs, undefined, { ref: false }).then(() => true),
     ]);
     if (timedOut) {
       const names = running.map(

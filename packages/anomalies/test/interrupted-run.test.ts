@@ -1,22 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { schemaExists } from './schema-exists.ts';
 
 const url = process.env.LAB_DATABASE_URL as string;
 const fixture = fileURLToPath(new URL('./fixtures/interrupted-run.ts', import.meta.url));
-
-const schemaExists = async (schema: string): Promise<boolean> => {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('select 1 from pg_namespace where nspname = $1', [schema]);
-    return rowCount === 1;
-  } finally {
-    await client.end();
-  }
-};
 
 describe('a run interrupted by Ctrl-C', () => {
   it('closes its sessions and drops its schema before the process exits (130)', async () => {
@@ -46,11 +35,11 @@ describe('a run interrupted by Ctrl-C', () => {
         child.on('exit', () => reject(new Error(`exited before parking: ${stdout}${stderr}`)));
       });
       const schema = /^schema (\S+)$/m.exec(stdout)?.[1] ?? '';
-      expect(await schemaExists(schema)).toBe(true);
+      expect(await schemaExists(url, schema)).toBe(true);
       child.kill('SIGINT');
       const [code] = await exited;
       expect(code, stderr).toBe(130);
-      expect(await schemaExists(schema)).toBe(false);
+      expect(await schemaExists(url, schema)).toBe(false);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
