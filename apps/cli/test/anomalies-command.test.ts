@@ -8,7 +8,8 @@ import {
   runAnomalyCell,
 } from '@concurrency-lab/anomalies';
 import { describe, expect, it } from 'vitest';
-import { REPORT_WIDTH, renderAnomalyReport } from '../src/render/anomaly-report.ts';
+import { renderAnomalyReport } from '../src/render/anomaly-report.ts';
+import { TERMINAL_WIDTH } from '../src/render/wrap-text.ts';
 import { runCli, runCliWithEnv } from './run-cli.ts';
 
 const specs = loadSpecDirectory();
@@ -33,7 +34,7 @@ describe('pnpm lab anomalies', () => {
       const { status, stdout, stderr } = runCli('anomalies');
       expect(status, stderr).toBe(0);
       const lines = stdout.trimEnd().split('\n');
-      expect(lines.filter((line) => [...line].length > REPORT_WIDTH)).toEqual([]);
+      expect(lines.filter((line) => [...line].length > TERMINAL_WIDTH)).toEqual([]);
       expect(
         lines.some((line) =>
           /anomaly\s+what goes wrong\s+read committed\s+repeatable read\s+serializable/.test(line),

@@ -11,10 +11,7 @@ import {
   type Verdict,
 } from '@concurrency-lab/anomalies';
 import { textTable } from './text-table.ts';
-import { wrapText } from './wrap-text.ts';
-
-/** Every line of the report fits a terminal this wide. */
-export const REPORT_WIDTH = 100;
+import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
 
 const bold = (text: string) => styleText('bold', text);
 
@@ -32,7 +29,7 @@ const shortVersion = (version: string): string => version.split(' on ')[0] ?? ve
 const truncate = (text: string, width: number): string =>
   [...text].length <= width ? text : `${[...text].slice(0, Math.max(1, width - 1)).join('')}…`;
 
-/** The table anomaly × level; the name column gives way so that it fits REPORT_WIDTH. */
+/** The table anomaly × level; the name column gives way so that it fits TERMINAL_WIDTH. */
 const renderTable = (result: SuiteResult): string => {
   const indent = '  ';
   const levelRows = result.anomalies.map((anomaly) => anomaly.cells.map(cellText));
@@ -45,7 +42,7 @@ const renderTable = (result: SuiteResult): string => {
   const idWidth = Math.max(7, ...result.anomalies.map((anomaly) => anomaly.spec.id.length));
   const fixed =
     indent.length + idWidth + result.levels.reduce((sum, _, index) => sum + 2 + columnWidth(index), 2);
-  const nameWidth = Math.max(10, REPORT_WIDTH - fixed);
+  const nameWidth = Math.max(10, TERMINAL_WIDTH - fixed);
   const rows = result.anomalies.map((anomaly, index) => [
     anomaly.spec.id,
     truncate(anomaly.spec.name, nameWidth),
@@ -73,7 +70,7 @@ const renderAgreement = (result: SuiteResult): string[] => {
   }
   const unpublished = result.anomalies.filter((anomaly) => !anomaly.spec.published).map((a) => a.spec.id);
   if (unpublished.length > 0) lines.push(`No published result to compare for ${unpublished.join(', ')}.`);
-  return lines.flatMap((line) => wrapText(line, REPORT_WIDTH, '  ', '    '));
+  return lines.flatMap((line) => wrapText(line, TERMINAL_WIDTH, '  ', '    '));
 };
 
 const oneLine = (sql: string): string => sql.replace(/\s+/g, ' ').trim();
@@ -85,20 +82,20 @@ const renderSpec = (spec: AnomalySpec): string[] => {
   );
   const sessionWidth = Math.max(...spec.sessions.map((session) => session.name.length));
   const lines = [
-    ...wrapText(spec.description, REPORT_WIDTH, '  '),
-    ...(spec.setup ? wrapText(oneLine(spec.setup), REPORT_WIDTH, '  setup  ', '         ') : []),
+    ...wrapText(spec.description, TERMINAL_WIDTH, '  '),
+    ...(spec.setup ? wrapText(oneLine(spec.setup), TERMINAL_WIDTH, '  setup  ', '         ') : []),
   ];
   for (const session of spec.sessions) {
     session.steps.forEach((step, index) => {
       const label = `  ${(index === 0 ? session.name : '').padEnd(sessionWidth)}  ${step.name.padEnd(stepWidth)}  `;
-      lines.push(...wrapText(oneLine(step.sql), REPORT_WIDTH, label, ' '.repeat(label.length)));
+      lines.push(...wrapText(oneLine(step.sql), TERMINAL_WIDTH, label, ' '.repeat(label.length)));
     });
   }
   for (const permutation of spec.permutations) {
     const title = spec.permutations.length > 1 ? `permutation ${permutation.name}` : 'permutation';
-    lines.push(...wrapText(permutation.steps.join(' → '), REPORT_WIDTH, `  ${title}: `, '    '));
+    lines.push(...wrapText(permutation.steps.join(' → '), TERMINAL_WIDTH, `  ${title}: `, '    '));
     const conditions = permutation.anomalyIf.map(describeCondition).join('; and ');
-    lines.push(...wrapText(conditions, REPORT_WIDTH, '  anomaly if: ', '    '));
+    lines.push(...wrapText(conditions, TERMINAL_WIDTH, '  anomaly if: ', '    '));
   }
   return lines;
 };
@@ -113,14 +110,14 @@ const renderCell = (spec: AnomalySpec, cell: AnomalyCell, levelWidth: number): s
   const verdict = `${verdictText(cell.verdict)}${published}`;
   const [only, ...more] = cell.permutations;
   if (only && more.length === 0) {
-    return wrapText(`${verdict}: ${only.explanation.join('; ')}`, REPORT_WIDTH, head, hang);
+    return wrapText(`${verdict}: ${only.explanation.join('; ')}`, TERMINAL_WIDTH, head, hang);
   }
   return [
     `${head}${verdict}`,
     ...cell.permutations.flatMap((result) =>
       wrapText(
         `${result.permutation} ${verdictText(result.verdict)}: ${result.explanation.join('; ')}`,
-        REPORT_WIDTH,
+        TERMINAL_WIDTH,
         hang,
         `${hang}  `,
       ),
@@ -141,7 +138,7 @@ const renderAnomaly = (anomaly: AnomalyResult, levels: readonly IsolationLevel[]
 /** The whole report of `lab anomalies`: the table, its agreement with published results, then each test. */
 export const renderAnomalyReport = (result: SuiteResult, where: string): string =>
   [
-    ...wrapText(`Isolation anomalies · ${shortVersion(result.serverVersion)} · ${where}`, REPORT_WIDTH).map(
+    ...wrapText(`Isolation anomalies · ${shortVersion(result.serverVersion)} · ${where}`, TERMINAL_WIDTH).map(
       bold,
     ),
     '',

@@ -1,7 +1,6 @@
 import { styleText } from 'node:util';
 import { formatRows, type RunLabel, sqlIsolationName, type TraceEvent } from '@concurrency-lab/anomalies';
-import { REPORT_WIDTH } from './anomaly-report.ts';
-import { wrapText } from './wrap-text.ts';
+import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
 
 /** The heading printed when a walk-through starts one permutation at one level. */
 export const stepLogHeading = ({ spec, level, permutation }: RunLabel): string => {
@@ -29,7 +28,7 @@ export const stepLogFor = ({ spec }: RunLabel): ((event: TraceEvent) => string) 
   const label = (session: string, step: string) =>
     `  ${session.padEnd(sessionWidth)}  ${step.padEnd(stepWidth)}  `;
   const under = ' '.repeat(label('', '').length);
-  const lines = (first: string, text: string) => wrapText(text, REPORT_WIDTH, first, under).join('\n');
+  const lines = (first: string, text: string) => wrapText(text, TERMINAL_WIDTH, first, under).join('\n');
   return (event) => {
     switch (event.type) {
       case 'sent':

@@ -2,7 +2,7 @@ import { styleText } from 'node:util';
 import type { RunResult, Violation } from '@concurrency-lab/harness';
 import { countOf, formatCount, formatMs, formatShare } from '@concurrency-lab/report';
 import { textTable } from './text-table.ts';
-import { wrapText } from './text-wrap.ts';
+import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
 
 const bold = (text: string) => styleText('bold', text);
 const good = (text: string) => styleText('green', text);
@@ -55,6 +55,10 @@ export const verdictLine = (result: RunResult): string => {
   return `${what}; ${agreement}`;
 };
 
+/** A labelled paragraph of the report, its lines after the first under the text, not the label. */
+const paragraph = (label: string, text: string): string =>
+  wrapText(text, TERMINAL_WIDTH, label, ' '.repeat(11)).join('\n');
+
 /** `money-created  1 account · 19,530 money`: the count of events in its unit, the magnitude apart. */
 export const violationSummary = (v: Violation): string =>
   `${countOf(v.count, v.counts)}${v.magnitude ? ` · ${formatCount(v.magnitude.amount)} ${v.magnitude.unit}` : ''}`;
@@ -87,17 +91,15 @@ export const renderRunReport = (result: RunResult, title?: string): string => {
     result.verdict.violations.length === 0
       ? ['  none']
       : result.verdict.violations.map(
-          (v) =>
-            `  ${bad(v.kind)}  ${violationSummary(v)}\n${wrapText(`      e.g. ${v.example}`, undefined, 11)}`,
+          (v) => `  ${bad(v.kind)}  ${violationSummary(v)}\n${paragraph('      e.g. ', v.example)}`,
         );
   const { latencyMs: l, contention: c } = result;
   const attempts = c.attemptsPerOk === 1 ? '1 attempt' : `${c.attemptsPerOk} attempts`;
   return [
-    wrapText(`${bold('Lab')}        ${result.lab}${options}${title ? ` — ${title}` : ''}`, undefined, 11),
-    wrapText(
-      `${bold('Scenario')}   ${result.scenario}, ${formatCount(result.concurrency)} clients, seed ${result.seed}, ${raceWindowText(result)}`,
-      undefined,
-      11,
+    paragraph(`${bold('Lab')}        `, `${result.lab}${options}${title ? ` — ${title}` : ''}`),
+    paragraph(
+      `${bold('Scenario')}   `,
+      `${result.scenario}, ${formatCount(result.concurrency)} clients, seed ${result.seed}, ${raceWindowText(result)}`,
     ),
     '',
     textTable(expectedRows(result), '  '),
@@ -107,10 +109,9 @@ export const renderRunReport = (result: RunResult, title?: string): string => {
     '',
     `${bold('Throughput')} ${formatCount(result.throughputOpsPerSec)} ops/s (${formatCount(result.counts.total)} ops in ${(result.durationMs / 1000).toFixed(2)} s)`,
     `${bold('Latency')}    p50 ${formatMs(l.p50)} ms · p95 ${formatMs(l.p95)} ms · p99 ${formatMs(l.p99)} ms · max ${formatMs(l.max)} ms`,
-    wrapText(
-      `${bold('Contention')} ${formatCount(c.conflicts)} conflicts · ${formatCount(c.retries)} retries · ${attempts} per ok · ${lockWaitText(c)}`,
-      undefined,
-      11,
+    paragraph(
+      `${bold('Contention')} `,
+      `${formatCount(c.conflicts)} conflicts · ${formatCount(c.retries)} retries · ${attempts} per ok · ${lockWaitText(c)}`,
     ),
     '',
     `${bold('Verdict')}    ${verdictLine(result)}`,
