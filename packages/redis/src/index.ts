@@ -16,5 +16,6 @@ export { startRedisNodes, stopRedisNodes } from './redis-node.ts';
 export { findOnPath, RedisServerNotFoundError, redisServerBinary } from './redis-server-binary.ts';
 export { redisKeys, redisStore } from './redis-store.ts';
 export { checkRedisUrl, parseRedlockUrls, REDLOCK_NODE_COUNT } from './redis-urls.ts';
+export { redisServerBinaryVersion, serverVersion } from './server-version.ts';
 export type { RedisService, RedlockNode, RedlockService } from './service.ts';
 export { redisCall, redisOf, redlockOf } from './service.ts';
