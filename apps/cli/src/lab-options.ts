@@ -1,7 +1,7 @@
 import { LABS, labNamed, labNames } from '@concurrency-lab/labs';
 import { type Lab, LabOptionError, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
 import { type Command, Option } from 'commander';
-import { oneOf, UsageError } from '../usage-error.ts';
+import { oneOf, UsageError } from './usage-error.ts';
 
 /**
  * The help of a flag that several labs share: every lab that takes it, and the default of each,
