@@ -1,7 +1,6 @@
 import { LABS_FOLDER, labNames } from '@concurrency-lab/labs';
 import { SCENARIO_NAMES } from '@concurrency-lab/model';
 import {
-  labsHrefFrom,
   summarizeReport,
   verdictText,
   violationsText,
@@ -93,16 +92,14 @@ export const compareCommand = (): Command => {
       raceWindowMs: opts.raceWindowMs,
       ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
     };
-    const { results, environment } = await withServices(async (hub) => {
-      const matrix = await runMatrix(hub, plan.cells, settings);
-      return {
-        results: matrix,
-        environment: await compareEnvironment(hub, plan.labs, { seed: opts.seed, startedAt }),
-      };
-    });
+    // The servers are asked for their versions while the hub still holds them.
+    const { results, environment } = await withServices(async (hub) => ({
+      results: await runMatrix(hub, plan.cells, settings),
+      environment: await compareEnvironment(hub, plan.labs, { seed: opts.seed, startedAt }),
+    }));
     const report = reportDocument(plan, settings, environment, results);
     const json = await writeReportJson(out, report);
-    const pages = await writeReportPages(out, report, { labsHref: labsHrefFrom(out, LABS_FOLDER) });
+    const pages = await writeReportPages(out, report, { labsDir: LABS_FOLDER });
     for (const problem of pages.k6.problems)
       process.stderr.write(`k6 summary skipped: ${problem.file}: ${problem.problem}\n`);
 
