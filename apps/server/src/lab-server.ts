@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PreparedRun, ServiceHub } from '@concurrency-lab/services';
+import {
+  type PreparedRun,
+  probeServices,
+  type ServiceHub,
+  serviceEndpoints,
+} from '@concurrency-lab/services';
+import { PROBE_TIMEOUT_MS, sharedProbe } from './health-probe.ts';
 import { answerClientErrors } from './http/client-error.ts';
 import { createLabApp } from './lab-app.ts';
 import { ServedLab } from './served-lab.ts';
@@ -57,6 +63,8 @@ export const startLabServer = async (config: ServerConfig, hub: ServiceHub): Pro
         }),
       );
     }
+    // The URLs are taken once the services are up: the probe must never start one of its own.
+    const endpoints = await serviceEndpoints(hub, new Set(config.labs.flatMap(({ lab }) => lab.needs)));
     const app = createLabApp({
       labs,
       adminToken: config.adminToken,
@@ -65,6 +73,7 @@ export const startLabServer = async (config: ServerConfig, hub: ServiceHub): Pro
       replicaIndex: config.replicaIndex,
       bodyLimitBytes: config.bodyLimitBytes,
       closing: () => closing,
+      probe: sharedProbe(() => probeServices(endpoints, PROBE_TIMEOUT_MS)),
     });
     const { headersMs, requestMs, keepAliveMs } = config.timeouts;
     server = createServer(
