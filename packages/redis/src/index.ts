@@ -11,6 +11,7 @@ export {
 export { deleteNamespace, namespacedKey, namespacePrefix } from './keys.ts';
 export type { FailReply, LuaScript } from './named-scripts.ts';
 export { luaScript, scriptFailure, withScripts } from './named-scripts.ts';
+export { pingRedis } from './ping-redis.ts';
 export type { RedisNode, StartRedisOptions } from './redis-node.ts';
 export { startRedisNodes, stopRedisNodes } from './redis-node.ts';
 export { findOnPath, RedisServerNotFoundError, redisServerBinary } from './redis-server-binary.ts';
