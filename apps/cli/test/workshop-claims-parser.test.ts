@@ -189,7 +189,7 @@ describe('checking claims against a result', () => {
   ].join('\n');
   const folder = mkdtempSync(join(tmpdir(), 'claims-'));
   writeFileSync(join(folder, 'h.jsonl'), '{"type":"header"}\n');
-  const result = { status: 0, stdout: report, stderr: '', folder };
+  const result = { status: 0, stdout: report, stderr: '', folder, seconds: 0 };
   const check = (claims: string) => brokenClaims(parseClaims(claims, 'p.md', 1).claims, result);
 
   it('reads the verdict, the counts and the violations from the text report', () => {

@@ -8,6 +8,8 @@ export interface CommandResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly folder: string;
+  /** How long the command took, start-up included (reported, never asserted). */
+  readonly seconds: number;
 }
 
 /** A claim that did not hold, with what was found instead. */

@@ -26,12 +26,14 @@ const runLab = (
   root: string,
   args: readonly string[],
   folder: string,
+  env: Readonly<Record<string, string>>,
   timeoutMs: number,
 ): Promise<CommandResult> =>
   new Promise((resolve) => {
+    const started = performance.now();
     const child = spawn('pnpm', ['-C', root, 'lab', ...args], {
       cwd: folder,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -49,19 +51,30 @@ const runLab = (
     child.on('close', (status) => {
       clearTimeout(timer);
       // pnpm adds a line of its own when the command fails (on stdout when CI is set): not the CLI's.
-      resolve({ status, stdout: stdout.replace(/^\[ELIFECYCLE\].*\n?/gm, ''), stderr, folder });
+      resolve({
+        status,
+        stdout: stdout.replace(/^\[ELIFECYCLE\].*\n?/gm, ''),
+        stderr,
+        folder,
+        seconds: (performance.now() - started) / 1000,
+      });
     });
   });
 
 /**
  * Starts every checked command of every page: the commands of one page in order, in one fresh folder
- * (as a trainer runs them in one terminal), and `concurrency` pages at a time. Returns each command's
- * result as a promise, so that each test waits for its own.
+ * (as a trainer runs them in one terminal), one page per worker at a time. Each worker runs with the
+ * environment variables it is given (once they are ready); a worker whose environment fails leaves
+ * its share to the others. Returns each command's result as a promise, so that each test waits for
+ * its own.
  */
 export const startCommands = (
   root: string,
   pages: readonly ParsedPage[],
-  { concurrency, timeoutMs }: { readonly concurrency: number; readonly timeoutMs: number },
+  {
+    workers,
+    timeoutMs,
+  }: { readonly workers: readonly Promise<Readonly<Record<string, string>>>[]; readonly timeoutMs: number },
 ): Map<CheckedCommand, Promise<CommandResult>> => {
   const settle = new Map<CheckedCommand, (result: CommandResult) => void>();
   const results = new Map<CheckedCommand, Promise<CommandResult>>();
@@ -69,14 +82,22 @@ export const startCommands = (
     for (const command of page.checked)
       results.set(command, new Promise((resolve) => settle.set(command, resolve)));
 
-  const queue = pages.filter((page) => page.checked.length > 0);
-  const worker = async () => {
+  // Longest pages first, so that no worker is left with a long page while the others are idle.
+  const queue = pages
+    .filter((page) => page.checked.length > 0)
+    .sort((a, b) => b.checked.length - a.checked.length);
+  const worker = async (environment: Promise<Readonly<Record<string, string>>>) => {
+    const env = await environment.catch((error: unknown) => {
+      process.stderr.write(`workshop claims: a worker could not start: ${String(error)}\n`);
+      return undefined;
+    });
+    if (!env) return;
     for (let page = queue.shift(); page !== undefined; page = queue.shift()) {
       const folder = mkdtempSync(join(tmpdir(), 'workshop-claims-'));
       for (const command of page.checked)
-        settle.get(command)?.(await runLab(root, command.args, folder, timeoutMs));
+        settle.get(command)?.(await runLab(root, command.args, folder, env, timeoutMs));
     }
   };
-  for (let i = 0; i < concurrency; i++) void worker();
+  for (const environment of workers) void worker(environment);
   return results;
 };
