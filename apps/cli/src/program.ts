@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { anomaliesCommand } from './commands/anomalies-command.ts';
 import { compareCommand } from './commands/compare-command.ts';
+import { explainCommand } from './commands/explain-command.ts';
 import { k6Command } from './commands/k6-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { reportCommand } from './commands/report-command.ts';
@@ -18,4 +19,5 @@ export const createProgram = (): Command =>
     .addCommand(k6Command())
     .addCommand(compareCommand())
     .addCommand(reportCommand())
-    .addCommand(anomaliesCommand());
+    .addCommand(anomaliesCommand())
+    .addCommand(explainCommand());
