@@ -37,6 +37,28 @@ const defaultPoolSize = (): number => {
   return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : 20;
 };
 
+// Runs sharing a server migrate side by side, but kysely's Migrator lists the tables of every schema
+// while it checks for its own, and a schema dropped in the middle of that query fails it. So
+// migrations hold this advisory lock shared, and a drop holds it alone.
+const SCHEMA_CHANGES_LOCK = 7_261_873_601;
+
+/** Runs `work` holding the schema-changes lock (on a connection of its own, outside the run's pool). */
+const withSchemaLock = async <T>(url: string, mode: 'shared' | 'exclusive', work: () => Promise<T>) => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(
+      mode === 'shared' ? 'SELECT pg_advisory_lock_shared($1)' : 'SELECT pg_advisory_lock($1)',
+      [SCHEMA_CHANGES_LOCK],
+    );
+    return await work();
+  } finally {
+    // Ending the session releases the lock, whatever happened to the work.
+    await client.end().catch(() => {});
+  }
+};
+
 /**
  * Opens a pool whose every connection uses `schema` first on its search_path, so runs that
  * share one server never see each other's tables, and migrates that schema to the latest version.
@@ -56,25 +78,7 @@ export const connectLabDatabase = async (options: ConnectOptions): Promise<LabDa
   pool.on('error', () => {});
   const db = new Kysely<LabDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(options.schema)}`.execute(db);
-    // Name the schema: otherwise the Migrator's introspection finds another run's lock table
-    // in a sibling schema, skips creating its own, and then fails to read it.
-    const shared = new Migrator({ db, provider: migrationProvider, migrationTableSchema: options.schema });
-    const { error } = await shared.migrateToLatest();
-    if (error) throw error;
-    const own = options.labMigrations;
-    if (own && Object.keys(own).length > 0) {
-      // Their own history tables: a lab's migration names never mix with the shared ones' order.
-      const lab = new Migrator({
-        db,
-        provider: { getMigrations: async () => ({ ...own }) },
-        migrationTableSchema: options.schema,
-        migrationTableName: 'lab_migration',
-        migrationLockTableName: 'lab_migration_lock',
-      });
-      const { error: labError } = await lab.migrateToLatest();
-      if (labError) throw labError;
-    }
+    await withSchemaLock(options.url, 'shared', () => migrate(db, options));
   } catch (error) {
     await db.destroy();
     throw new Error(`could not prepare Postgres at ${redactUrl(options.url)}: ${(error as Error).message}`, {
@@ -84,11 +88,35 @@ export const connectLabDatabase = async (options: ConnectOptions): Promise<LabDa
   return {
     db,
     schema: options.schema,
-    drop: async () => {
-      await sql`DROP SCHEMA IF EXISTS ${sql.id(options.schema)} CASCADE`.execute(db);
-    },
+    drop: () =>
+      withSchemaLock(options.url, 'exclusive', async () => {
+        await sql`DROP SCHEMA IF EXISTS ${sql.id(options.schema)} CASCADE`.execute(db);
+      }),
     close: () => db.destroy(),
   };
+};
+
+/** Creates the run's schema and brings it to the latest shared migration, then the lab's own. */
+const migrate = async (db: Kysely<LabDatabase>, options: ConnectOptions): Promise<void> => {
+  await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(options.schema)}`.execute(db);
+  // Name the schema: otherwise the Migrator's introspection finds another run's lock table
+  // in a sibling schema, skips creating its own, and then fails to read it.
+  const shared = new Migrator({ db, provider: migrationProvider, migrationTableSchema: options.schema });
+  const { error } = await shared.migrateToLatest();
+  if (error) throw error;
+  const own = options.labMigrations;
+  if (own && Object.keys(own).length > 0) {
+    // Their own history tables: a lab's migration names never mix with the shared ones' order.
+    const lab = new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ ...own }) },
+      migrationTableSchema: options.schema,
+      migrationTableName: 'lab_migration',
+      migrationLockTableName: 'lab_migration_lock',
+    });
+    const { error: labError } = await lab.migrateToLatest();
+    if (labError) throw labError;
+  }
 };
 
 /** The URL without its password, for error messages. */

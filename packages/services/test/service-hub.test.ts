@@ -87,3 +87,18 @@ describe('ServiceHub.prepare', () => {
     await kept.release();
   });
 });
+
+describe('runs that share one Postgres', () => {
+  it('prepare and drop their schemas side by side without breaking each other', async () => {
+    // Many migrations while other runs drop their schemas: each must see only its own changes.
+    const options = resolveLabOptions(labWithMigration, {});
+    const cycle = async () => {
+      const run = await hub.prepare(labWithMigration, { options });
+      await run.release();
+    };
+    const results = await Promise.allSettled(Array.from({ length: 24 }, cycle));
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+    ).toEqual([]);
+  });
+});
