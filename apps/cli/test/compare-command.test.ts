@@ -56,7 +56,7 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
     expect(compare.stdout).toMatch(/Violations on flash-sale:\n {2}naive: .*lost-update \d+ operations/);
     const pick = compare.stdout.slice(compare.stdout.indexOf('Which one should I pick?'));
     expect(pick).toMatch(
-      /Only Postgres, one app process\n {4}1\. update-returning: no retries, no lock waits\n/,
+      /Only Postgres, one app process\n {4}1\. update-returning: no retries, no lock waits measured\n/,
     );
     expect(pick).toContain('not safe here: naive');
     // Every line of the output fits a terminal of 100 columns.

@@ -122,7 +122,7 @@ describe('"Which one should I pick?" from the fixture', () => {
       on(id)
         .ranked.find((r) => r.row.label === label)
         ?.costs.join('; ');
-    expect(costs('postgres', 'update-returning')).toBe('no retries, no lock waits');
+    expect(costs('postgres', 'update-returning')).toBe('no retries, no lock waits measured');
     expect(costs('postgres', 'optimistic')).toMatch(/^[\d.]+ retries per operation on /);
     expect(costs('postgres', 'mutex')).toMatch(
       /waits [\d.]+ ms per operation for a lock on .*, p99 .*% of latency/,

@@ -3,13 +3,15 @@ import { formatMs, formatShare } from '../number-format.ts';
 import { baseRow, type ChartFrame, type ChartSpec, rowLabel } from './chart-frame.ts';
 import { INK } from './chart-theme.ts';
 
-/** `0.8 ms · p99 3.1 ms · 42% of latency`, or `0` for a cell that never waited. */
+/**
+ * `0.8 ms · 42%` (the mean, and the share of latency spent waiting), or `0` for a cell that never
+ * waited: short, so that the bars keep their room; the tick shows the p99, the tables give it.
+ */
 const waitLabel = (cell: Cell): string => {
   const mean = cell.lockWaitPerOpMs.median;
   if (mean === 0 && (cell.lockWaitP99Ms?.median ?? 0) === 0) return '0';
-  const p99 = cell.lockWaitP99Ms ? ` · p99 ${formatMs(cell.lockWaitP99Ms.median)} ms` : '';
-  const share = cell.lockWaitShare ? ` · ${formatShare(cell.lockWaitShare.median)} of latency` : '';
-  return `${formatMs(mean)} ms${p99}${share}`;
+  const share = cell.lockWaitShare ? ` · ${formatShare(cell.lockWaitShare.median)}` : '';
+  return `${formatMs(mean)} ms${share}`;
 };
 
 /** Lock wait of one operation per cell: the mean as a bar, the p99 as a tick, the share of latency in the label. */
@@ -28,7 +30,7 @@ export const lockWaitsChart = (cells: readonly Cell[], frame: ChartFrame): Chart
     id: 'lock-waits',
     title: 'Lock wait per operation',
     caption:
-      'Time one operation waited for a lock (a row lock, an advisory lock, a mutex, a Redis lock), in milliseconds: the mean as a bar, the p99 as a tick, and the share of all latency spent waiting: the queue that pessimistic locking builds up.',
+      'Time one operation waited for a lock (an advisory lock, a mutex, a Redis lock: what each lab times), in milliseconds: the mean as a bar, the p99 as a tick, labelled with the mean and the share of all latency spent waiting. The queue that pessimistic locking builds up.',
     spec: frame.faceted(rows, [
       frame.padLayer('pad'),
       {

@@ -13,7 +13,7 @@ const FAIL_COLOURS = ['#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#1
 const INFO_COLOUR = '#3e4c59';
 
 /**
- * `pg-transaction ✗ UNSAFE|(isolation=read-committed)|500 of 10,000 operations, sampled evenly`: the
+ * `pg-transaction ✗ UNSAFE|(isolation=read-committed)|500 of 10,000 operations`: the
  * panel's title, a line per `|`, says which run it is, its verdict, and how much of it is drawn.
  */
 const panelTitle = (cell: Cell): string => {
@@ -28,7 +28,7 @@ const panelTitle = (cell: Cell): string => {
   const sampled = !timeline
     ? []
     : timeline.sampled < timeline.ops
-      ? [`${formatCount(timeline.sampled)} of ${countOf(timeline.ops, 'operations')}, sampled evenly`]
+      ? [`${formatCount(timeline.sampled)} of ${countOf(timeline.ops, 'operations')}`]
       : [countOf(timeline.ops, 'operations')];
   // Always three lines, so that every panel of a row of the grid starts at the same height.
   return [`${cell.row.lab}${mark}`, options || ' ', ...sampled].join('|');
