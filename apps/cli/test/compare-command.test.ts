@@ -5,12 +5,26 @@ import { fileURLToPath } from 'node:url';
 import { SCENARIO_NAMES } from '@concurrency-lab/model';
 import { readReportFile } from '@concurrency-lab/report';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli } from './run-cli.ts';
+import { type CliResult, runCli, runCliWithEnv } from './run-cli.ts';
 
 // A report.json that the report package's own tests use, shared through its package exports.
 const FIXTURE_REPORT = fileURLToPath(import.meta.resolve('@concurrency-lab/report/fixtures/report.json'));
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'lab-compare-'));
+
+/** `lab compare` on flash-sale scaled to 30 buyers for 10 items, the race window making races certain. */
+const flashSaleCompare = (out: string, ...args: string[]) => [
+  'compare',
+  '--scenarios',
+  'flash-sale',
+  '--ops',
+  '30',
+  '--race-window-ms',
+  '5',
+  '--out',
+  out,
+  ...args,
+];
 
 describe('pnpm lab compare, end to end against real Postgres', () => {
   const out = join(scratch(), 'report');
@@ -25,21 +39,7 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
       }),
     );
     // Two labs, one scenario scaled to 30 buyers for 10 items; the race window makes naive's race certain.
-    compare = runCli(
-      'compare',
-      '--labs',
-      'naive,update-returning',
-      '--scenarios',
-      'flash-sale',
-      '--ops',
-      '30',
-      '--race-window-ms',
-      '5',
-      '--out',
-      out,
-      '--k6',
-      k6,
-    );
+    compare = runCli(...flashSaleCompare(out, '--labs', 'naive,update-returning', '--k6', k6));
   });
 
   it('runs the matrix, prints it, and exits 0 because every cell is as its lab declares', () => {
@@ -47,10 +47,20 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
     expect(compare.stderr).toMatch(/\[1\/2\] naive × flash-sale: UNSAFE \(.*\), as expected/);
     expect(compare.stderr).toMatch(/\[2\/2\] update-returning × flash-sale: SAFE, as expected/);
     const rows = compare.stdout.split('\n');
-    expect(rows.find((row) => row.includes('naive'))).toMatch(/naive\s+flash-sale\s+UNSAFE\s+unsafe ✓/);
-    expect(rows.find((row) => row.includes('update-returning'))).toMatch(
-      /update-returning\s+flash-sale\s+SAFE\s+safe ✓\s+none\s+10\s+20/,
+    expect(rows).toContain('flash-sale');
+    expect(rows.find((row) => row.startsWith('  naive '))).toMatch(/^ {2}naive\s+UNSAFE\s+\d+\s+/);
+    expect(rows.find((row) => row.startsWith('  update-returning '))).toMatch(
+      /^ {2}update-returning\s+SAFE\s+10\s+20 out_of_stock\s+[\d,.]+\s+[\d,.]+\s+0\s+0$/,
     );
+    // What broke, with its unit, under the table; and the recommendation, which never names naive.
+    expect(compare.stdout).toMatch(/Violations on flash-sale:\n {2}naive: .*lost-update \d+ operations/);
+    const pick = compare.stdout.slice(compare.stdout.indexOf('Which one should I pick?'));
+    expect(pick).toMatch(
+      /Only Postgres, one app process\n {4}1\. update-returning: no retries, no lock waits measured\n/,
+    );
+    expect(pick).toContain('not safe here: naive');
+    // Every line of the output fits a terminal of 100 columns.
+    for (const line of compare.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
     expect(compare.stdout).toContain(join(out, 'report.html'));
   });
 
@@ -79,6 +89,16 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
       matchesExpectation: true,
     });
     expect(raw.runs[1].result.history).toBeUndefined();
+    // Every operation of the run, as columns: 30 is below the sampling limit.
+    expect(raw.runs[1].timeline).toMatchObject({ ops: 30, sampled: 30 });
+    expect(raw.runs[1].timeline.latencyMs).toHaveLength(30);
+    expect(raw.runs[1].result.verdict.violations).toEqual([]);
+    expect(raw.runs[0].result.verdict.violations[0]).toHaveProperty('counts');
+    expect(raw.runs[1].result.contention.lockWait).toMatchObject({ meanMs: 0, shareOfLatency: 0 });
+    expect(report.labs.map((lab) => [lab.name, lab.processLocal, lab.variedOptions])).toEqual([
+      ['naive', false, []],
+      ['update-returning', false, []],
+    ]);
     expect(report.environment.node).toBe(process.version);
     expect(report.environment.postgres).toMatch(/^PostgreSQL \d+/);
     expect(report.environment.redis).toBeNull();
@@ -94,10 +114,12 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
       /\| \[update-returning\]\([^)]*labs\/update-returning\/README\.md\) \| ✅ \*\*SAFE\*\*/,
     );
     expect(markdown).toMatch(
-      /\| update-returning \(`flash-sale-update-returning\.json`\) \| flash-sale \| — \| \*\*PASSED\*\* \| 300 \|/,
+      /\| update-returning \(`flash-sale-update-returning\.json`\) \| flash-sale \| — \| \*\*SAFE\*\* \| 300 \|/,
     );
+    expect(markdown).toContain('## Which one should I pick?');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html.match(/<svg /g)).toHaveLength(5);
+    // Five comparisons and the latency over time of the one scenario.
+    expect(html.match(/<svg /g)).toHaveLength(6);
   });
 
   it('rebuilds the pages from report.json with `lab report`, with the k6 summaries in <dir>/k6 and --k6', () => {
@@ -153,10 +175,68 @@ describe('pnpm lab compare when a lab does not do what it declares', () => {
     );
     expect(status).toBe(1);
     expect(stderr).toContain('NOT AS EXPECTED: naive on flash-sale-basic should be unsafe but was SAFE');
-    expect(stdout).toMatch(/naive\s+flash-sale-basic\s+SAFE\s+unsafe: NOT AS EXPECTED/);
+    const row = stdout.split('\n').findIndex((line) => line.startsWith('  naive '));
+    expect(stdout.split('\n')[row]).toMatch(/^ {2}naive\s+SAFE\s/);
+    expect(stdout.split('\n')[row + 1]).toMatch(/^\s+NOT AS EXPECTED$/);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
       '- NOT AS EXPECTED: naive on flash-sale-basic should be unsafe but was SAFE.',
     );
+  });
+});
+
+describe('pnpm lab compare with variants as rows', () => {
+  const out = join(scratch(), 'report');
+  let compare: CliResult;
+
+  beforeAll(() => {
+    // Progress lines every 20 ms, so that even a short comparison prints some when not on a terminal.
+    compare = runCliWithEnv(
+      { LAB_PROGRESS_INTERVAL_MS: '20' },
+      ...flashSaleCompare(out, '--labs', 'pg-transaction', '--isolation', 'read-committed,serializable'),
+    );
+  });
+
+  it('runs one row per isolation level asked for, each named by its level', async () => {
+    expect(compare.status, compare.stderr).toBe(0);
+    const { report } = await readReportFile(out);
+    expect(report.runs.map((run) => [run.result.options.isolation, run.result.verdict.valid])).toEqual([
+      ['read-committed', false],
+      ['serializable', true],
+    ]);
+    expect(report.labs[0]?.variedOptions).toEqual(['isolation']);
+    const lines = compare.stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('  pg-transaction '));
+    expect(lines[at]).toMatch(/^ {2}pg-transaction\s+UNSAFE\s/);
+    expect(lines[at + 1]).toMatch(/^ {2}\(isolation=read-committed\)$/);
+    expect(lines[at + 2]).toMatch(/^ {2}pg-transaction\s+SAFE\s+10\s+20 out_of_stock\s/);
+    expect(lines[at + 3]).toMatch(/^ {2}\(isolation=serializable\)$/);
+    expect(compare.stderr).toMatch(
+      /\[1\/2\] pg-transaction \(isolation=read-committed\) × flash-sale: UNSAFE .* · about .* left\n/,
+    );
+  });
+
+  it('shows progress on stderr when it is not a terminal, with an estimate of the time left', () => {
+    expect(compare.stderr).toMatch(
+      /^progress: \d+\/60 ops \(\d+%\) · [\d.]+ m?s elapsed · (estimating|about .* left|done) · /m,
+    );
+  });
+
+  it('refuses a value a lab does not take, naming what it accepts, before anything runs', () => {
+    const dir = join(scratch(), 'r');
+    const { status, stderr } = runCli(
+      'compare',
+      '--labs',
+      'pg-transaction',
+      '--isolation',
+      'serializable,snapshot',
+      '--out',
+      dir,
+    );
+    expect(status).toBe(2);
+    expect(stderr).toContain(
+      'error: pg-transaction: --isolation must be one of read-committed, repeatable-read, serializable; got snapshot',
+    );
+    expect(() => readdirSync(dir)).toThrow();
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LabInfo, ReportDocument, RunError, RunJson } from './report-schema.ts';
+import type { LabInfo, ReportDocument, ReportRun, RunError, RunJson, Timeline } from './report-schema.ts';
 
 /** A measurement over the K runs of one cell: the median, and the range it spread over. */
 export interface Spread {
@@ -14,8 +14,12 @@ export type CellVerdict = 'safe' | 'unsafe' | 'unknown';
 
 export interface CellViolation {
   readonly kind: string;
-  /** Per run; a run without this kind counts 0. */
+  /** Events per run (a run without this kind counts 0); what one event is says `counts`. */
   readonly count: Spread;
+  /** What one count is (`operations`, `accounts`); undefined in a format 1 report, which did not say. */
+  readonly counts: string | undefined;
+  /** The amount involved per run, apart from the count (money created, units oversold), where the kind has one. */
+  readonly magnitude: { readonly amount: Spread; readonly unit: string } | undefined;
   /** The first example seen, from whichever run had one. */
   readonly example: string;
 }
@@ -27,6 +31,12 @@ export interface LabRow {
   readonly options: Readonly<Record<string, string | number>>;
   /** `lab` alone, or `lab (option=value, …)` when the lab takes options. */
   readonly label: string;
+}
+
+/** A run's sampled operations, and which repetition of its cell it was. */
+export interface CellTimeline {
+  readonly repetition: number;
+  readonly timeline: Timeline;
 }
 
 /** Every run of one lab on one scenario, summarised. */
@@ -53,11 +63,22 @@ export interface Cell {
   readonly max: Spread;
   readonly retries: Spread;
   readonly conflicts: Spread;
+  /** Retries divided by operations. */
+  readonly retriesPerOp: Spread;
+  /** Summed over every operation of a run: it can exceed the run's duration. */
   readonly lockWaitMs: Spread;
-  /** Lock wait divided by operations: comparable with latency. */
+  /** Mean lock wait of one operation: comparable with latency. */
   readonly lockWaitPerOpMs: Spread;
+  /** p99 of one operation's lock wait; undefined when a run did not record it (format 1). */
+  readonly lockWaitP99Ms: Spread | undefined;
+  /** Share (0 to 1) of the latency spent waiting for locks; undefined when a run did not record it. */
+  readonly lockWaitShare: Spread | undefined;
   readonly attemptsPerOk: Spread;
   readonly durationMs: Spread;
+  /** The first run of the cell that has a timeline (format 1 has none). */
+  readonly timeline: CellTimeline | undefined;
+  /** Knobs given that the lab has no use for, with why, from any of its runs. */
+  readonly notApplicable: Readonly<Record<string, string>>;
 }
 
 export interface ReportMatrix {
@@ -103,13 +124,12 @@ const sum = (values: Iterable<number>): number => {
  */
 export const rowOf = (
   run: Pick<RunJson, 'lab' | 'options'>,
-  info?: Pick<LabInfo, 'optionDefaults' | 'keyOptions'>,
+  info?: Pick<LabInfo, 'optionDefaults' | 'keyOptions'> & Partial<Pick<LabInfo, 'variedOptions'>>,
 ): LabRow => {
   const entries = Object.entries(run.options).sort(([a], [b]) => a.localeCompare(b));
   const text = (list: typeof entries) => list.map(([k, v]) => `${k}=${v}`).join(', ');
-  const shown = info
-    ? entries.filter(([k, v]) => info.keyOptions.includes(k) || info.optionDefaults[k] !== v)
-    : entries;
+  const named = (k: string) => info?.keyOptions.includes(k) || info?.variedOptions?.includes(k);
+  const shown = info ? entries.filter(([k, v]) => named(k) || info.optionDefaults[k] !== v) : entries;
   const key = text(entries);
   const label = text(shown);
   return {
@@ -123,23 +143,40 @@ export const rowOf = (
 const verdictOfRun = (run: RunJson): CellVerdict =>
   run.verdict.valid === true ? 'safe' : run.verdict.valid === false ? 'unsafe' : 'unknown';
 
-const summarizeCell = (row: LabRow, scenario: string, runs: readonly RunJson[]): Cell => {
+/** The spread of `pick` over the runs, or undefined when any run lacks it. */
+const spreadIfAll = (runs: readonly RunJson[], pick: (run: RunJson) => number | undefined) => {
+  const values = runs.map(pick);
+  return values.every((v) => v !== undefined) ? spreadOf(values as number[]) : undefined;
+};
+
+const summarizeCell = (row: LabRow, scenario: string, reportRuns: readonly ReportRun[]): Cell => {
+  const runs = reportRuns.map((run) => run.result);
   const first = runs[0] as RunJson;
   const verdictRuns = { safe: 0, unsafe: 0, unknown: 0 };
   for (const run of runs) verdictRuns[verdictOfRun(run)]++;
   const verdict: CellVerdict =
     verdictRuns.unsafe > 0 ? 'unsafe' : verdictRuns.unknown > 0 ? 'unknown' : 'safe';
 
-  const kinds = new Map<string, string>();
+  const kinds = new Map<string, RunJson['verdict']['violations'][number]>();
   for (const run of runs)
-    for (const v of run.verdict.violations) if (!kinds.has(v.kind)) kinds.set(v.kind, v.example);
-  const violations = [...kinds].map(([kind, example]) => ({
-    kind,
-    example,
-    count: spreadOf(
-      runs.map((run) => sum(run.verdict.violations.filter((v) => v.kind === kind).map((v) => v.count))),
-    ),
-  }));
+    for (const v of run.verdict.violations) if (!kinds.has(v.kind)) kinds.set(v.kind, v);
+  const violations = [...kinds].map(([kind, seen]): CellViolation => {
+    const ofKind = (run: RunJson) => run.verdict.violations.filter((v) => v.kind === kind);
+    const unit = seen.magnitude?.unit;
+    return {
+      kind,
+      example: seen.example,
+      counts: seen.counts,
+      count: spreadOf(runs.map((run) => sum(ofKind(run).map((v) => v.count)))),
+      magnitude:
+        unit === undefined
+          ? undefined
+          : {
+              unit,
+              amount: spreadOf(runs.map((run) => sum(ofKind(run).map((v) => v.magnitude?.amount ?? 0)))),
+            },
+    };
+  });
   const reasons = new Set(runs.flatMap((run) => Object.keys(run.counts.fail)));
   const failByReason = Object.fromEntries(
     [...reasons].sort().map((reason) => [reason, spreadOf(runs.map((run) => run.counts.fail[reason] ?? 0))]),
@@ -167,10 +204,21 @@ const summarizeCell = (row: LabRow, scenario: string, runs: readonly RunJson[]):
     max: of((run) => run.latencyMs.max),
     retries: of((run) => run.contention.retries),
     conflicts: of((run) => run.contention.conflicts),
+    retriesPerOp: of((run) => (run.counts.total > 0 ? run.contention.retries / run.counts.total : 0)),
     lockWaitMs: of((run) => run.contention.lockWaitMs),
-    lockWaitPerOpMs: of((run) => (run.counts.total > 0 ? run.contention.lockWaitMs / run.counts.total : 0)),
+    lockWaitPerOpMs: of(
+      (run) =>
+        run.contention.lockWait?.meanMs ??
+        (run.counts.total > 0 ? run.contention.lockWaitMs / run.counts.total : 0),
+    ),
+    lockWaitP99Ms: spreadIfAll(runs, (run) => run.contention.lockWait?.p99Ms),
+    lockWaitShare: spreadIfAll(runs, (run) => run.contention.lockWait?.shareOfLatency),
     attemptsPerOk: of((run) => run.contention.attemptsPerOk),
     durationMs: of((run) => run.durationMs),
+    timeline: reportRuns.flatMap(({ repetition, timeline }) =>
+      timeline ? [{ repetition, timeline }] : [],
+    )[0],
+    notApplicable: Object.assign({}, ...runs.map((run) => run.notApplicable)),
   };
 };
 
@@ -180,14 +228,14 @@ const summarizeCell = (row: LabRow, scenario: string, runs: readonly RunJson[]):
  */
 export const summarizeReport = (report: ReportDocument): ReportMatrix => {
   const rows = new Map<string, LabRow>();
-  const groups = new Map<string, RunJson[]>();
+  const groups = new Map<string, ReportRun[]>();
   const infoOf = (lab: string) => report.labs.find((info) => info.name === lab);
   const cellKey = (rowKey: string, scenario: string) => `${rowKey}\u0000${scenario}`;
-  for (const { result } of report.runs) {
-    const row = rowOf(result, infoOf(result.lab));
+  for (const run of report.runs) {
+    const row = rowOf(run.result, infoOf(run.result.lab));
     if (!rows.has(row.key)) rows.set(row.key, row);
-    const key = cellKey(row.key, result.scenario);
-    groups.set(key, [...(groups.get(key) ?? []), result]);
+    const key = cellKey(row.key, run.result.scenario);
+    groups.set(key, [...(groups.get(key) ?? []), run]);
   }
   const errors = new Map<string, RunError[]>();
   for (const error of report.errors) {

@@ -1,5 +1,6 @@
+import { VERDICT_TEXT } from './cell-text.ts';
 import type { K6Run } from './k6-summary.ts';
-import { formatNumber } from './number-format.ts';
+import { countOf, formatNumber } from './number-format.ts';
 
 /** One column of the k6 table: its header, a one-line explanation, and whether it holds numbers. */
 export interface K6Column {
@@ -17,7 +18,7 @@ export const K6_COLUMNS: readonly K6Column[] = [
   {
     header: 'result',
     explain:
-      'UNSAFE when the server’s check or the clients found a violation; FAILED when a k6 threshold failed.',
+      'SAFE, UNSAFE or UNKNOWN as everywhere in this report: UNSAFE when the server’s check or the clients found a violation, UNKNOWN when nothing checked the invariants; then any k6 threshold that failed.',
     numeric: false,
   },
   { header: 'requests', explain: 'HTTP requests of the scenario.', numeric: true },
@@ -33,23 +34,31 @@ export const K6_COLUMNS: readonly K6Column[] = [
   { header: 'thresholds', explain: 'k6 thresholds: ✓ held, ✗ failed.', numeric: false },
 ];
 
-/** UNSAFE (violations), UNKNOWN (undecided), FAILED (a threshold failed) or PASSED, for one k6 run. */
-export const k6Verdict = (run: K6Run): 'UNSAFE' | 'UNKNOWN' | 'FAILED' | 'PASSED' =>
+/**
+ * The verdict words of the whole report for one k6 run: UNSAFE (a violation), UNKNOWN (undecided, or
+ * nothing checked) or SAFE. A failed threshold is not a verdict (it may be about speed): see k6ResultText.
+ */
+export const k6Verdict = (run: K6Run): (typeof VERDICT_TEXT)[keyof typeof VERDICT_TEXT] =>
   run.valid === false || run.violations.some((v) => v.count > 0)
-    ? 'UNSAFE'
-    : run.valid === 'unknown'
-      ? 'UNKNOWN'
-      : run.thresholds.some((t) => !t.ok)
-        ? 'FAILED'
-        : 'PASSED';
+    ? VERDICT_TEXT.unsafe
+    : run.valid === 'unknown' || !run.checked
+      ? VERDICT_TEXT.unknown
+      : VERDICT_TEXT.safe;
 
-/** `UNSAFE`, with whether the lab promised it, when the summary says what the lab promised. */
+/** `2 thresholds failed`, or empty when every threshold held. */
+export const k6FailedThresholdsText = (run: K6Run): string => {
+  const failed = run.thresholds.filter((t) => !t.ok).length;
+  return failed > 0 ? `${countOf(failed, 'thresholds')} failed` : '';
+};
+
+/** `SAFE`, then any failed thresholds, then whether the lab promised it when the summary says so. */
 export const k6ResultText = (run: K6Run): string => {
-  const verdict = k6Verdict(run);
-  if (run.matchesExpectation === null || run.expectation === null) return verdict;
+  const failed = k6FailedThresholdsText(run);
+  const text = `${k6Verdict(run)}${failed ? `, ${failed}` : ''}`;
+  if (run.matchesExpectation === null || run.expectation === null) return text;
   return run.matchesExpectation
-    ? `${verdict}, as expected`
-    : `${verdict}, NOT AS EXPECTED (declared ${run.expectation})`;
+    ? `${text}, as expected`
+    : `${text}, NOT AS EXPECTED (declared ${run.expectation})`;
 };
 
 /** `5,000 × 200, 5,000 × 409`, or the counters above zero when statuses were not counted. */

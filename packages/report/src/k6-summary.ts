@@ -25,7 +25,8 @@ export const K6_LAB_SUMMARY_FORMAT = 'concurrency-lab/k6-summary@1';
  *
  * Without a `lab` or `scenario` field, both are looked for in the file name (`replicas-mutex.json`).
  * Latencies are in milliseconds. Counters above zero are listed; in shapes 2 and 3 a counter whose
- * name contains "violation" above zero makes the run UNSAFE.
+ * name contains "violation" above zero makes the run UNSAFE; at zero, SAFE; with neither a verdict nor
+ * such a counter nothing was checked, and the run is UNKNOWN.
  */
 export interface K6Run {
   /** The file's name inside its folder. */
@@ -55,6 +56,8 @@ export interface K6Run {
   readonly violations: readonly { readonly kind: string; readonly count: number }[];
   /** The summary's own verdict, when it has one (shape 1). */
   readonly valid: boolean | 'unknown' | null;
+  /** Whether anything checked the invariants: the summary's own verdict, or a violation counter (even at 0). */
+  readonly checked: boolean;
   readonly expectation: 'safe' | 'unsafe' | null;
   readonly matchesExpectation: boolean | null;
 }
@@ -166,6 +169,9 @@ export const k6RunFrom = (file: string, data: unknown, knownLabs: readonly strin
         .filter(([name]) => name.toLowerCase().includes('violation'))
         .map(([kind, count]) => ({ kind, count }));
   const own = summary.latencyMs;
+  const checked =
+    summary.verdict !== undefined ||
+    Object.keys(metrics).some((name) => name.toLowerCase().includes('violation'));
   return {
     file: basename(file),
     lab,
@@ -185,6 +191,7 @@ export const k6RunFrom = (file: string, data: unknown, knownLabs: readonly strin
     counters,
     violations,
     valid: summary.verdict?.valid ?? null,
+    checked,
     expectation: summary.expectation ?? null,
     matchesExpectation: summary.matchesExpectation ?? null,
   };

@@ -1,6 +1,6 @@
 import type { Cell, Spread } from './cell-summary.ts';
 import { failText, verdictText, violationsText } from './cell-text.ts';
-import { formatSpread } from './number-format.ts';
+import { formatMs, formatNumber, formatShare, formatSpread } from './number-format.ts';
 
 /** One column of the detail tables: its header, a one-line explanation, and its plain-text value. */
 export interface ReportColumn {
@@ -9,16 +9,30 @@ export interface ReportColumn {
   readonly text: (cell: Cell) => string;
   /** Right-aligned (numbers). */
   readonly numeric: boolean;
-  /** The measurement behind a numeric column, for renderings that lay median and range out themselves. */
-  readonly spread?: (cell: Cell) => Spread;
+  /**
+   * The measurement behind a numeric column and how one value of it prints, for renderings that
+   * lay median and range out themselves; undefined for a cell whose runs did not record it.
+   */
+  readonly spread?: (cell: Cell) => Spread | undefined;
+  readonly format?: (n: number) => string;
 }
 
-const spreadColumn = (header: string, explain: string, spread: (cell: Cell) => Spread): ReportColumn => ({
+/** A column of one measurement per cell: `—` where the runs did not record it (an older report.json). */
+const spreadColumn = (
+  header: string,
+  explain: string,
+  spread: (cell: Cell) => Spread | undefined,
+  format: (n: number) => string = formatNumber,
+): ReportColumn => ({
   header,
   explain,
-  text: (cell) => formatSpread(spread(cell)),
+  text: (cell) => {
+    const value = spread(cell);
+    return value ? formatSpread(value, format) : '—';
+  },
   numeric: true,
   spread,
+  format,
 });
 
 /** The detail columns, shared by the Markdown, HTML and terminal renderings so they never drift apart. */
@@ -40,7 +54,7 @@ export const DETAIL_COLUMNS: readonly ReportColumn[] = [
   {
     header: 'violations',
     explain:
-      'Broken promises by kind and count, e.g. lost-update (two successes reported the same balance) or oversold (more reserved than there was).',
+      'Broken promises by kind: how many events, in what each kind counts (operations, accounts, items), then after · the amount involved where the kind has one (money, units), e.g. lost-update 58 operations (successes that reported a balance another had already reported) or oversold 1 item · 40 units.',
     text: violationsText,
     numeric: false,
   },
@@ -66,25 +80,40 @@ export const DETAIL_COLUMNS: readonly ReportColumn[] = [
     'p50 ms',
     'Median latency of one operation, from the client’s call to its answer.',
     (cell) => cell.p50,
+    formatMs,
   ),
   spreadColumn(
     'p99 ms',
     'Latency that 99% of operations stayed under: the slow tail that users notice.',
     (cell) => cell.p99,
+    formatMs,
   ),
   spreadColumn(
-    'retries',
-    'Attempts a strategy repeated: after a conflict (optimistic versions, serialization failures) or while a lock was taken.',
-    (cell) => cell.retries,
+    'retries/op',
+    'Attempts a strategy repeated, per operation: after a conflict (optimistic versions, serialization failures) or while a lock was taken.',
+    (cell) => cell.retriesPerOp,
   ),
   spreadColumn(
     'conflicts',
-    'Conflicts a strategy detected: a version that moved under it, or a serialization failure (40001) from Postgres.',
+    'Conflicts a strategy detected in the whole run: a version that moved under it, or a serialization failure (40001) from Postgres.',
     (cell) => cell.conflicts,
   ),
   spreadColumn(
-    'lock wait ms/op',
-    'Time spent waiting for locks, divided by the number of operations: the part of latency that is queueing.',
+    'wait ms/op',
+    'Time one operation spent waiting for a lock, on average (a row lock, an advisory lock, a mutex, a Redis lock): the part of latency that is queueing.',
     (cell) => cell.lockWaitPerOpMs,
+    formatMs,
+  ),
+  spreadColumn(
+    'wait p99 ms',
+    'Lock wait that 99% of operations stayed under.',
+    (cell) => cell.lockWaitP99Ms,
+    formatMs,
+  ),
+  spreadColumn(
+    'wait share',
+    'The share of all operations’ latency that was spent waiting for locks.',
+    (cell) => cell.lockWaitShare,
+    formatShare,
   ),
 ];

@@ -1,7 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { REPORT_FORMAT, type ReportDocument, reportDocumentSchema } from './report-schema.ts';
+import {
+  READABLE_REPORT_VERSIONS,
+  REPORT_FORMAT,
+  type ReportDocument,
+  reportDocumentSchema,
+} from './report-schema.ts';
 
 /** The files a report folder holds; `report.json` is the source, the others are rebuilt from it. */
 export const REPORT_FILES = {
@@ -43,6 +48,17 @@ export const parseReportDocument = (data: unknown, file: string): ReportDocument
       file,
       `not a comparison report (expected "format": "${REPORT_FORMAT}", found ${format === undefined ? 'no "format" field' : JSON.stringify(format)}); ` +
         'report.json files are written by `lab compare`',
+    );
+  }
+  const version =
+    typeof data === 'object' && data !== null ? (data as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && !(READABLE_REPORT_VERSIONS as readonly number[]).includes(version)) {
+    throw new ReportFileError(
+      file,
+      `written in report format version ${version}; this lab reads versions ${READABLE_REPORT_VERSIONS.join(' and ')}` +
+        (version > Math.max(...READABLE_REPORT_VERSIONS)
+          ? ' (it comes from a newer lab: update this checkout)'
+          : ''),
     );
   }
   const parsed = reportDocumentSchema.safeParse(data);

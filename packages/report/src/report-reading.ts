@@ -1,6 +1,6 @@
 import type { Cell, ReportMatrix } from './cell-summary.ts';
 import { VERDICT_TEXT } from './cell-text.ts';
-import { countOf, formatNumber, formatSpread } from './number-format.ts';
+import { countOf, formatMs, formatNumber, formatShare, formatSpread } from './number-format.ts';
 import type { ReportDocument } from './report-schema.ts';
 
 const where = (cell: Cell) => `${cell.row.label} on ${cell.scenario}`;
@@ -77,19 +77,30 @@ export const readReport = (report: ReportDocument, matrix: ReportMatrix): string
     }
   }
 
+  // Fastest per store: a strategy that keeps its data in Redis is no answer for data that is in Postgres.
+  const storeOf = (cell: Cell) => {
+    const needs = report.labs.find((lab) => lab.name === cell.row.lab)?.needs ?? [];
+    return needs.includes('postgres') ? 'Postgres' : needs.includes('redis') ? 'Redis' : 'another store';
+  };
   for (const scenario of matrix.scenarios) {
-    const held = safe
-      .filter((c) => c.scenario === scenario)
-      .sort((a, b) => b.throughput.median - a.throughput.median);
-    const fastest = held[0];
-    const slowest = held[held.length - 1];
-    if (!fastest || !slowest) continue;
-    let line = `On ${scenario}, the fastest safe strategy was ${fastest.row.label} (${formatSpread(fastest.throughput)} ops/s, p99 ${formatSpread(fastest.p99)} ms)`;
-    if (slowest !== fastest && slowest.throughput.median > 0) {
-      const ratio = fastest.throughput.median / slowest.throughput.median;
-      line += `; the slowest was ${slowest.row.label} (${formatSpread(slowest.throughput)} ops/s, ${formatNumber(Number(ratio.toFixed(1)))}× slower)`;
-    }
-    lines.push(`${line}.`);
+    const held = safe.filter((c) => c.scenario === scenario);
+    const parts = [...new Set(held.map(storeOf))].map((store) => {
+      const ranked = held
+        .filter((c) => storeOf(c) === store)
+        .sort((a, b) => b.throughput.median - a.throughput.median);
+      const fastest = ranked[0] as Cell;
+      const slowest = ranked[ranked.length - 1] as Cell;
+      let part = `${fastest.row.label} with the data in ${store} (${formatSpread(fastest.throughput)} ops/s, p99 ${formatSpread(fastest.p99, formatMs)} ms`;
+      if (slowest !== fastest && slowest.throughput.median > 0) {
+        const ratio = fastest.throughput.median / slowest.throughput.median;
+        part += `; ${formatNumber(Number(ratio.toFixed(1)))}× the slowest there, ${slowest.row.label}`;
+      }
+      return `${part})`;
+    });
+    if (parts.length > 0) lines.push(`On ${scenario}, the fastest safe strategy was ${listed(parts)}.`);
+  }
+  if (safe.length > 0) {
+    lines.push('Which strategy suits which setup, and what each costs: see “Which one should I pick?”.');
   }
   if (unsafe.length > 0) {
     lines.push(
@@ -97,16 +108,18 @@ export const readReport = (report: ReportDocument, matrix: ReportMatrix): string
     );
   }
 
-  const retried = mostOf(cells, (c) => c.retries.median);
+  const retried = mostOf(cells, (c) => c.retriesPerOp.median);
   if (retried) {
     lines.push(
-      `Most retries: ${where(retried)} (${formatSpread(retried.retries)} retries, ${formatSpread(retried.attemptsPerOk)} attempts per ok operation).`,
+      `Most retries: ${where(retried)} (${formatSpread(retried.retriesPerOp)} retries per operation, ${formatSpread(retried.attemptsPerOk)} attempts per ok operation).`,
     );
   }
   const waited = mostOf(cells, (c) => c.lockWaitPerOpMs.median);
   if (waited) {
     lines.push(
-      `Longest lock waits: ${where(waited)} (${formatSpread(waited.lockWaitPerOpMs)} ms per operation, against a p50 latency of ${formatSpread(waited.p50)} ms).`,
+      `Longest lock waits: ${where(waited)} (${formatSpread(waited.lockWaitPerOpMs, formatMs)} ms per operation${
+        waited.lockWaitShare ? `, ${formatShare(waited.lockWaitShare.median)} of its latency` : ''
+      }, against a p50 latency of ${formatSpread(waited.p50, formatMs)} ms).`,
     );
   }
 

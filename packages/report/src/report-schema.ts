@@ -2,7 +2,14 @@ import { z } from 'zod';
 
 /** Written into every report.json so that a reader can tell a report from any other JSON file. */
 export const REPORT_FORMAT = 'concurrency-lab/report';
-export const REPORT_VERSION = 1;
+/**
+ * The shape this package writes. 2 added each violation's unit (`counts`) and magnitude, lock waits
+ * per operation, `notApplicable`, the labs' `processLocal` and `variedOptions`, the Redlock node count
+ * and each run's `timeline`. Format 1 is still read: what it lacks is shown as not recorded.
+ */
+export const REPORT_VERSION = 2;
+/** The formats this package reads. */
+export const READABLE_REPORT_VERSIONS = [1, REPORT_VERSION] as const;
 
 const count = z.number().int().nonnegative();
 const measure = z.number().finite();
@@ -28,7 +35,20 @@ export const runJsonSchema = z.object({
   verdict: z.object({
     valid: z.union([z.boolean(), z.literal('unknown')]),
     // readonly, like the harness's own types, so a RunResult is accepted as it is.
-    violations: z.array(z.object({ kind: z.string(), count, example: z.string() })).readonly(),
+    violations: z
+      .array(
+        z.object({
+          kind: z.string(),
+          /** Events: what one of them is says `counts`. */
+          count,
+          /** What one count is (`operations`, `accounts`); absent in format 1, whose counts mixed events and amounts. */
+          counts: z.string().optional(),
+          /** The amount involved, where the kind has one (money created, units oversold). */
+          magnitude: z.object({ amount: z.number(), unit: z.string() }).optional(),
+          example: z.string(),
+        }),
+      )
+      .readonly(),
   }),
   expectation: z.enum(['safe', 'unsafe']),
   matchesExpectation: z.boolean(),
@@ -45,9 +65,21 @@ export const runJsonSchema = z.object({
   contention: z.object({
     conflicts: count,
     retries: count,
+    /** Summed over every operation: it can exceed the run's duration. */
     lockWaitMs: measure.nonnegative(),
+    /** Per operation, and the share of latency spent waiting; absent in format 1. */
+    lockWait: z
+      .object({
+        meanMs: measure.nonnegative(),
+        p99Ms: measure.nonnegative(),
+        maxMs: measure.nonnegative(),
+        shareOfLatency: z.number().min(0).max(1),
+      })
+      .optional(),
     attemptsPerOk: measure.nonnegative(),
   }),
+  /** Knobs given that the lab has no use for, with why (the race window of a lab with no gap). */
+  notApplicable: z.record(z.string(), z.string()).default({}),
   initialState: stateSchema,
   finalState: stateSchema,
 });
@@ -60,8 +92,15 @@ export const labInfoSchema = z.object({
   needs: z.array(z.string()),
   /** Each option's default: a row label names only options that differ from it… */
   optionDefaults: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-  /** …and these, always (choices that change what the lab is, such as an isolation level). */
+  /** …and these, always (choices that change what the lab is, such as an isolation level)… */
   keyOptions: z.array(z.string()).default([]),
+  /** …and the options this comparison ran at more than one value (`--retry-limit 0,200`). */
+  variedOptions: z.array(z.string()).default([]),
+  /**
+   * The lab's protection lives in one process's memory (an in-process mutex): unsafe with several
+   * app replicas. Absent in format 1, where it is not known.
+   */
+  processLocal: z.boolean().optional(),
 });
 
 export const scenarioInfoSchema = z.object({
@@ -77,6 +116,8 @@ export const environmentSchema = z.object({
   postgres: z.string().nullable(),
   /** `redis_version` from INFO server, or null when no lab used Redis. */
   redis: z.string().nullable(),
+  /** How many independent Redis nodes the Redlock labs used; null when none ran (or format 1). */
+  redlockNodes: count.nullable().default(null),
   platform: z.string(),
   arch: z.string(),
   cpus: count,
@@ -99,9 +140,32 @@ export const settingsSchema = z.object({
   ops: count.nullable(),
 });
 
+/** Most operations a run's timeline keeps: enough to see the shape of a run, few enough for a page. */
+export const TIMELINE_MAX_POINTS = 500;
+
+/**
+ * Operations of one run, sampled evenly in invocation order (every one when the run had at most
+ * TIMELINE_MAX_POINTS), as columns: the i-th entry of each array is the i-th sampled operation.
+ */
+export const timelineSchema = z.object({
+  /** Operations in the run. */
+  ops: count,
+  /** Operations sampled: the length of every array below. */
+  sampled: count,
+  /** When each was invoked, ms from the start of the run. */
+  atMs: z.array(measure),
+  latencyMs: z.array(measure),
+  /** `ok`, the fail reason (`insufficient_funds`), or `info`. */
+  outcome: z.array(z.string()),
+  retries: z.array(count),
+  waitMs: z.array(measure),
+  /** Fault windows of the run (a nemesis active from `fromMs` to `toMs`); none yet. */
+  faults: z.array(z.object({ name: z.string(), fromMs: measure, toMs: measure })).default([]),
+});
+
 export const reportDocumentSchema = z.object({
   format: z.literal(REPORT_FORMAT),
-  version: z.literal(REPORT_VERSION),
+  version: z.union([z.literal(1), z.literal(REPORT_VERSION)]),
   /** The command line that produced the report, for reproducing it. */
   command: z.string(),
   settings: settingsSchema,
@@ -109,7 +173,14 @@ export const reportDocumentSchema = z.object({
   labs: z.array(labInfoSchema),
   scenarios: z.array(scenarioInfoSchema),
   /** Every run, in the order they ran; `repetition` counts from 1 within a lab × scenario cell. */
-  runs: z.array(z.object({ repetition: count.min(1), result: runJsonSchema })),
+  runs: z.array(
+    z.object({
+      repetition: count.min(1),
+      result: runJsonSchema,
+      /** Absent in format 1. */
+      timeline: timelineSchema.optional(),
+    }),
+  ),
   /** Runs that could not be carried out (a service that would not start, say): shown, and they fail the comparison. */
   errors: z
     .array(
@@ -131,4 +202,5 @@ export type ReportEnvironment = z.infer<typeof environmentSchema>;
 export type ReportSettings = z.infer<typeof settingsSchema>;
 export type ReportDocument = z.infer<typeof reportDocumentSchema>;
 export type ReportRun = ReportDocument['runs'][number];
+export type Timeline = z.infer<typeof timelineSchema>;
 export type RunError = ReportDocument['errors'][number];

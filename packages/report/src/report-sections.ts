@@ -15,6 +15,20 @@ export const VERDICT_MEANINGS = {
   surprise: 'the verdict differs from what the lab declares',
 } as const;
 
+/** `11 labs (13 variants) × 3 scenarios`: what the matrix holds. */
+export const matrixSizeText = (matrix: ReportMatrix): string => {
+  const labs = new Set(matrix.rows.map((row) => row.lab)).size;
+  const variants = matrix.rows.length > labs ? ` (${matrix.rows.length} variants)` : '';
+  return `${labs} labs${variants} × ${matrix.scenarios.length} scenarios`;
+};
+
+/** What an older report.json could not record, said at the top of both pages; undefined for a current one. */
+export const formatNote = (report: ReportDocument): string | undefined =>
+  report.version === 1
+    ? 'This report.json is in format 1, from before counts had units: its violation counts mix events and amounts (shown as ×N, and not drawn), ' +
+      'and it records no lock-wait p99 or share, no latency over time, and not which labs protect only within one process. Run `lab compare` again for all of it.'
+    : undefined;
+
 /** What report.json says about the lab called `name`, if it says anything. */
 export const labInfo = (report: ReportDocument, name: string): LabInfo | undefined =>
   report.labs.find((lab) => lab.name === name);

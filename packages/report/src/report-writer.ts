@@ -25,11 +25,30 @@ export interface WrittenPages {
   readonly k6: K6Summaries;
 }
 
+/**
+ * JSON indented for people who diff it, except that an array of plain values stays on one line:
+ * a run's timeline would otherwise take a line per number.
+ */
+export const readableJson = (value: unknown, indent = ''): string => {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== 'object')) return JSON.stringify(value);
+    return `[\n${value.map((v) => inner + readableJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    const fields = entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${readableJson(v, inner)}`);
+    return `{\n${fields.join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+};
+
 /** Writes report.json into `dir` (created when missing), formatted for people who diff it. */
 export const writeReportJson = async (dir: string, report: ReportDocument): Promise<string> => {
   await mkdir(dir, { recursive: true });
   const file = join(dir, REPORT_FILES.json);
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(file, `${readableJson(report)}\n`);
   return file;
 };
 

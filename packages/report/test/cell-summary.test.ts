@@ -4,11 +4,14 @@ import {
   formatSpread,
   parseReportDocument,
   type ReportDocument,
+  readReportFile,
+  rowOf,
   spreadOf,
   summarizeReport,
   verdictText,
+  violationText,
 } from '../src/index.ts';
-import { FIXTURE_REPORT } from './report-fixture.ts';
+import { FIXTURE_REPORT, FIXTURE_REPORT_V1 } from './report-fixture.ts';
 
 const fixture = async (): Promise<ReportDocument> =>
   parseReportDocument(JSON.parse(await readFile(FIXTURE_REPORT, 'utf8')), FIXTURE_REPORT);
@@ -38,11 +41,14 @@ describe('summarizeReport', () => {
       'mutex',
       // A choice option is always named; tuning options only when they differ from their defaults.
       'pg-transaction (isolation=read-committed)',
+      'pg-transaction (isolation=repeatable-read)',
+      'pg-transaction (isolation=serializable)',
       'optimistic',
       'update-returning',
       'redis-lua',
+      'redlock',
     ]);
-    expect(matrix.cells).toHaveLength(12);
+    expect(matrix.cells).toHaveLength(18);
     for (const cell of matrix.cells) {
       expect(cell.runs).toHaveLength(2);
       expect(cell.matchesExpectation).toBe(true);
@@ -80,7 +86,7 @@ describe('summarizeReport', () => {
               ...r.result,
               verdict: {
                 valid: false as const,
-                violations: [{ kind: 'lost-update', count: 3, example: 'made up' }],
+                violations: [{ kind: 'lost-update', count: 3, counts: 'operations', example: 'made up' }],
               },
             },
           }
@@ -91,5 +97,53 @@ describe('summarizeReport', () => {
     );
     expect(cell?.verdict).toBe('unsafe');
     expect(cell?.matchesExpectation).toBe(false);
+  });
+});
+
+describe('violation counts and magnitudes', () => {
+  it('keeps the events of a kind apart from the amount involved, each with its unit', async () => {
+    const matrix = summarizeReport(await fixture());
+    const naive = matrix.cells.find((c) => c.row.lab === 'naive' && c.scenario === 'withdraw-storm');
+    const created = naive?.violations.find((v) => v.kind === 'money-created');
+    // One account ends too rich: one event, and the money it was off by as the magnitude.
+    expect(created?.count.median).toBe(1);
+    expect(created?.counts).toBe('accounts');
+    expect(created?.magnitude?.unit).toBe('money');
+    expect(created?.magnitude?.amount.median).toBeGreaterThan(1);
+    expect(created && violationText(created)).toMatch(
+      /^money-created 1 account · [\d,]+(?: \([\d,–]+\))? money$/,
+    );
+    const lost = naive?.violations.find((v) => v.kind === 'lost-update');
+    expect(lost?.magnitude).toBeUndefined();
+    expect(lost && violationText(lost)).toMatch(/^lost-update [\d.]+(?: \([\d–]+\))? operations$/);
+  });
+
+  it('names a variant by the option the comparison varied, even at its default', () => {
+    const info = { optionDefaults: { 'retry-limit': 200 }, keyOptions: [], variedOptions: ['retry-limit'] };
+    expect(rowOf({ lab: 'optimistic', options: { 'retry-limit': 200 } }, info).label).toBe(
+      'optimistic (retry-limit=200)',
+    );
+    expect(
+      rowOf({ lab: 'optimistic', options: { 'retry-limit': 200 } }, { ...info, variedOptions: [] }).label,
+    ).toBe('optimistic');
+  });
+
+  it('shows a format 1 count as recorded, without a unit it never had', async () => {
+    const { report } = await readReportFile(FIXTURE_REPORT_V1);
+    const naive = summarizeReport(report).cells.find((c) => c.row.lab === 'naive');
+    const created = naive?.violations.find((v) => v.kind === 'money-created');
+    expect(created?.counts).toBeUndefined();
+    expect(created && violationText(created)).toMatch(/^money-created ×[\d,]+/);
+  });
+
+  it('carries lock waits per operation, their p99 and their share of latency', async () => {
+    const matrix = summarizeReport(await fixture());
+    const mutex = matrix.cells.find((c) => c.row.lab === 'mutex' && c.scenario === 'withdraw-storm');
+    expect(mutex?.lockWaitPerOpMs.median).toBeGreaterThan(0);
+    expect(mutex?.lockWaitP99Ms?.median).toBeGreaterThanOrEqual(mutex?.lockWaitPerOpMs.min ?? 0);
+    expect(mutex?.lockWaitShare?.median).toBeGreaterThan(0);
+    expect(mutex?.lockWaitShare?.median).toBeLessThanOrEqual(1);
+    // The sum over operations is far more than any one operation waited.
+    expect(mutex?.lockWaitMs.median).toBeGreaterThan(mutex?.lockWaitPerOpMs.median ?? 0);
   });
 });

@@ -72,20 +72,58 @@ describe('report.html in headless Chromium', () => {
           width: box.width,
           height: box.height,
           marks: svg.querySelectorAll('path, rect, text').length,
-          texts: [...svg.querySelectorAll('text')].map((t) => t.textContent ?? ''),
+          // A text of several lines holds one tspan per line.
+          texts: [...svg.querySelectorAll('text')].map((t) =>
+            t.querySelector('tspan')
+              ? [...t.querySelectorAll('tspan')].map((line) => line.textContent ?? '').join('\n')
+              : (t.textContent ?? ''),
+          ),
         };
       }),
     );
     expect(svgs.map((svg) => svg.id)).toEqual(charts.map((chart) => `chart-${chart.id}`));
+    // Five comparisons, then a latency-over-time chart per scenario.
+    expect(svgs.map((svg) => svg.id)).toEqual([
+      'chart-throughput',
+      'chart-latency',
+      'chart-violations',
+      'chart-contention',
+      'chart-lock-waits',
+      'chart-timeline-withdraw-storm',
+      'chart-timeline-flash-sale',
+    ]);
     expect(await page.locator('svg').count()).toBe(charts.length);
+    const labels = summarizeReport(report).rows.map((row) => row.label);
     for (const svg of svgs) {
       expect(svg.width).toBeGreaterThan(500);
       expect(svg.height).toBeGreaterThan(150);
       expect(svg.marks).toBeGreaterThan(40);
-      // Each chart names both scenarios in its panel headers and marks the unsafe cells in words.
-      expect(svg.texts).toEqual(expect.arrayContaining(['withdraw-storm', 'flash-sale']));
+      // Every chart marks the unsafe cells in words.
       expect(svg.texts.some((text) => text.includes('✗ UNSAFE'))).toBe(true);
+      if (svg.id.startsWith('chart-timeline-')) {
+        // A panel per row, titled with the row's label and how many operations it shows: its
+        // lines, without the verdict mark, are exactly those.
+        const titles = svg.texts.map((text) => text.replace(' ✗ UNSAFE', '').replace(/\s+/g, ' '));
+        for (const label of labels)
+          expect(titles.filter((t) => t === `${label} 60 operations`)).toHaveLength(1);
+        expect(svg.texts.some((text) => /^naive ✗ UNSAFE\s+60 operations$/.test(text))).toBe(true);
+        expect(svg.texts).toContain('ok');
+      } else {
+        // Each comparison names both scenarios in its panel headers.
+        expect(svg.texts).toEqual(expect.arrayContaining(['withdraw-storm', 'flash-sale']));
+      }
     }
+    // Every cell has its throughput bar (on a log axis a bar needs a start other than 0), and every
+    // sampled operation of a timeline its point.
+    const count = (id: string, selector: string) =>
+      page.locator(`#${id} svg`).evaluate((svg, sel) => svg.querySelectorAll(sel).length, selector);
+    expect(await count('chart-throughput', 'path[aria-roledescription="bar"]')).toBe(
+      summarizeReport(report).cells.length,
+    );
+    const points = summarizeReport(report)
+      .cells.filter((cell) => cell.scenario === 'flash-sale')
+      .reduce((n, cell) => n + (cell.timeline?.timeline.sampled ?? 0), 0);
+    expect(await count('chart-timeline-flash-sale', '.mark-symbol.role-mark path')).toBe(points);
     // No chart was scaled down to fit: the page is laid out for its widest chart.
     const scaled = await page.$$eval(
       'figure .chart > svg',
@@ -110,7 +148,11 @@ describe('report.html in headless Chromium', () => {
       .locator('.badge')
       .first();
     expect(await safeBadge.textContent()).toBe('✓ SAFE');
-    expect(await page.locator('table.details').count()).toBe(3);
+    expect(await page.locator('table.details:not(.pick)').count()).toBe(3);
+    // "Which one should I pick?": a ranked table for each of the four situations, naive never in one.
+    expect(await page.locator('#pick table.pick').count()).toBe(4);
+    expect(await page.locator('#pick table.pick', { hasText: 'naive' }).count()).toBe(0);
+    expect(await page.locator('#pick ul.unsafe-here li', { hasText: 'naive' }).count()).toBe(2);
     expect(await page.locator('#k6 tbody tr').count()).toBe(2);
 
     // Nothing hides past the right edge of the page.

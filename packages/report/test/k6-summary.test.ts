@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { k6Details, k6Verdict, readK6Summaries } from '../src/index.ts';
+import { k6Details, k6ResultText, k6RunFrom, k6Verdict, readK6Summaries } from '../src/index.ts';
 import { FIXTURE_K6 } from './report-fixture.ts';
 
 describe('readK6Summaries', () => {
@@ -33,10 +33,11 @@ describe('readK6Summaries', () => {
       },
       violations: [],
       valid: true,
+      checked: true,
       expectation: 'safe',
       matchesExpectation: true,
     });
-    expect(own && k6Verdict(own)).toBe('PASSED');
+    expect(own && k6Verdict(own)).toBe('SAFE');
     expect(own && k6Details(own)).toEqual(['5,000 × 200', '5,000 × 409']);
     expect(flat).toMatchObject({
       file: 'replicas-mutex.json',
@@ -48,8 +49,10 @@ describe('readK6Summaries', () => {
       violations: [{ kind: 'invariant_violations', count: 4 }],
       thresholds: [{ metric: 'invariant_violations', expression: 'count==0', ok: false }],
       valid: null,
+      checked: true,
     });
     expect(flat && k6Verdict(flat)).toBe('UNSAFE');
+    expect(flat && k6ResultText(flat)).toBe('UNSAFE, 1 threshold failed');
   });
 
   it('takes the verdict of a summary that has one', async () => {
@@ -58,9 +61,24 @@ describe('readK6Summaries', () => {
     if (!own) throw new Error('fixture missing');
     expect(k6Verdict({ ...own, valid: false, violations: [] })).toBe('UNSAFE');
     expect(k6Verdict({ ...own, valid: 'unknown' })).toBe('UNKNOWN');
-    expect(
-      k6Verdict({ ...own, thresholds: [{ metric: 'lab_op_duration', expression: 'p(99)<1000', ok: false }] }),
-    ).toBe('FAILED');
+    // A slow run is not an unsafe one: the verdict stays SAFE, and the failed threshold is said beside it.
+    const slow = { ...own, thresholds: [{ metric: 'lab_op_duration', expression: 'p(99)<1000', ok: false }] };
+    expect(k6Verdict(slow)).toBe('SAFE');
+    expect(k6ResultText(slow)).toBe('SAFE, 1 threshold failed, as expected');
+  });
+
+  it('calls a run that nothing checked UNKNOWN, and one whose violation counter stayed at 0 SAFE', () => {
+    const unchecked = k6RunFrom('flash-sale-naive.json', { metrics: { http_reqs: { count: 30 } } }, [
+      'naive',
+    ]);
+    expect(unchecked.checked).toBe(false);
+    expect(k6Verdict(unchecked)).toBe('UNKNOWN');
+    const clean = k6RunFrom(
+      'flash-sale-naive.json',
+      { metrics: { http_reqs: { count: 30 }, invariant_violations: { count: 0 } } },
+      ['naive'],
+    );
+    expect(k6Verdict(clean)).toBe('SAFE');
   });
 
   it('skips missing folders and reports files that are not summaries', async () => {

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReportFileError, readReportFile } from '../src/index.ts';
-import { FIXTURE_REPORT } from './report-fixture.ts';
+import { REPORT_VERSION, ReportFileError, readReportFile, writeReportJson } from '../src/index.ts';
+import { FIXTURE_REPORT, FIXTURE_REPORT_V1 } from './report-fixture.ts';
 
 const scratch = () => mkdtemp(join(tmpdir(), 'report-file-'));
 
@@ -25,8 +25,39 @@ describe('readReportFile', () => {
   it('reads the fixture from its folder or its path', async () => {
     const { report, file } = await readReportFile(FIXTURE_REPORT);
     expect(file).toBe(FIXTURE_REPORT);
-    expect(report.runs).toHaveLength(24);
+    expect(report.runs).toHaveLength(36);
     expect(report.errors).toEqual([]);
+    expect(report.version).toBe(REPORT_VERSION);
+  });
+
+  it('still reads format 1, and keeps what it did not record absent rather than made up', async () => {
+    const { report } = await readReportFile(FIXTURE_REPORT_V1);
+    expect(report.version).toBe(1);
+    expect(report.runs).toHaveLength(24);
+    const violation = report.runs[0]?.result.verdict.violations[0];
+    expect(violation?.counts).toBeUndefined();
+    expect(report.runs[0]?.timeline).toBeUndefined();
+    expect(report.labs.every((lab) => lab.processLocal === undefined)).toBe(true);
+    expect(report.environment.redlockNodes).toBeNull();
+  });
+
+  it('says which versions it reads when the file is of another', async () => {
+    const fixture = JSON.parse(await readFile(FIXTURE_REPORT, 'utf8'));
+    fixture.version = REPORT_VERSION + 1;
+    const { file, error } = await errorFor(JSON.stringify(fixture));
+    expect((error as Error).message).toBe(
+      `${file}: written in report format version ${REPORT_VERSION + 1}; this lab reads versions 1 and ${REPORT_VERSION} (it comes from a newer lab: update this checkout)`,
+    );
+  });
+
+  it('writes report.json that reads back the same, with arrays of values on one line', async () => {
+    const { report } = await readReportFile(FIXTURE_REPORT);
+    const dir = await scratch();
+    const file = await writeReportJson(dir, report);
+    const text = await readFile(file, 'utf8');
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(text).toMatch(/\n {8}"atMs": \[[\d.,]+\],\n/);
+    expect((await readReportFile(dir)).report).toEqual(report);
   });
 
   it('names the file when it is missing', async () => {

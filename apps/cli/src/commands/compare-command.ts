@@ -81,7 +81,7 @@ export const compareCommand = (): Command => {
     const out = userPath(opts.out ?? timestampFolder(startedAt));
     await checkOutputFolder(out, opts.force === true);
     for (const skip of plan.skipped)
-      process.stderr.write(`Skipping ${skip.lab} on ${skip.scenario}: ${skip.reason}.\n`);
+      process.stderr.write(`Skipping ${skip.label} on ${skip.scenario}: ${skip.reason}.\n`);
     if (plan.cells.length === 0)
       throw new UsageError('none of the labs supports any of the scenarios asked for');
     const k6Count = opts.k6 ? await copyK6Summaries(userPath(opts.k6), out) : 0;
@@ -95,7 +95,11 @@ export const compareCommand = (): Command => {
     // The servers are asked for their versions while the hub still holds them.
     const { results, environment } = await withServices(async (hub) => ({
       results: await runMatrix(hub, plan.cells, settings),
-      environment: await compareEnvironment(hub, plan.labs, { seed: opts.seed, startedAt }),
+      environment: await compareEnvironment(
+        hub,
+        plan.cells.map((cell) => cell.planned),
+        { seed: opts.seed, startedAt },
+      ),
     }));
     const report = reportDocument(plan, settings, environment, results);
     const json = await writeReportJson(out, report);
@@ -103,7 +107,7 @@ export const compareCommand = (): Command => {
     for (const problem of pages.k6.problems)
       process.stderr.write(`k6 summary skipped: ${problem.file}: ${problem.problem}\n`);
 
-    process.stdout.write(`\n${renderCompareTable(report)}\n\n`);
+    process.stdout.write(`\n${renderCompareTable(report, pages.k6.runs)}\n\n`);
     const k6Note = k6Count > 0 ? ` (with ${pages.k6.runs.length} k6 summaries)` : '';
     process.stdout.write(`Report${k6Note}:\n  ${json}\n  ${pages.markdown}\n  ${pages.html}\n`);
     if (opts.open) openFile(pages.html);

@@ -32,7 +32,7 @@ export const reportCommand = (): Command =>
       for (const problem of pages.k6.problems) {
         process.stderr.write(`k6 summary skipped: ${problem.file}: ${problem.problem}\n`);
       }
-      process.stdout.write(`${renderCompareTable(report)}\n\n`);
+      process.stdout.write(`${renderCompareTable(report, pages.k6.runs)}\n\n`);
       const k6Note = pages.k6.runs.length > 0 ? ` (with ${pages.k6.runs.length} k6 summaries)` : '';
       process.stdout.write(`Rebuilt from ${file}${k6Note}:\n  ${pages.markdown}\n  ${pages.html}\n`);
       if (opts.open) openFile(pages.html);

@@ -1,9 +1,12 @@
 import { isScenarioName, type Scenario, scaledScenario, scenarioNamed } from '@concurrency-lab/harness';
 import { labNames } from '@concurrency-lab/labs';
 import { SCENARIO_NAMES, type ScenarioName, supportedScenarios } from '@concurrency-lab/model';
+import { rowOf } from '@concurrency-lab/report';
 import type { Option } from 'commander';
-import { type ChosenLab, chooseLabs, namesFrom } from '../lab-options.ts';
+import { type ChosenLab, namesFrom } from '../lab-options.ts';
 import { oneOf } from '../usage-error.ts';
+import { labInfoOf } from './lab-info.ts';
+import { type LabVariants, labVariants } from './lab-variants.ts';
 
 /** The scenarios a comparison runs when none are named: the three that every strategy can be judged on. */
 export const DEFAULT_COMPARE_SCENARIOS: readonly ScenarioName[] = ['withdraw-storm', 'flash-sale', 'mixed'];
@@ -19,22 +22,25 @@ export interface CompareRequest {
 /** One cell of the matrix: a lab, with its options, on a scenario. */
 export interface CompareCell {
   readonly planned: ChosenLab;
+  /** The row's label, as the report names it: `pg-transaction (isolation=serializable)`. */
+  readonly label: string;
   readonly scenario: Scenario;
 }
 
 /** A lab × scenario pair that does not run, and why. */
 export interface SkippedCell {
-  readonly lab: string;
+  /** The row's label, as the report names it. */
+  readonly label: string;
   readonly scenario: ScenarioName;
   readonly reason: string;
 }
 
 export interface ComparePlan {
-  /** The labs in the order asked for, each with its options resolved. */
-  readonly labs: readonly ChosenLab[];
+  /** The labs in the order asked for, each with its variants (options resolved) and what varies between them. */
+  readonly labs: readonly LabVariants[];
   /** The scenarios in the order asked for, scaled when --ops was given. */
   readonly scenarios: readonly Scenario[];
-  /** The cells that run, lab by lab. */
+  /** The cells that run, lab by lab, variant by variant. */
   readonly cells: readonly CompareCell[];
   readonly skipped: readonly SkippedCell[];
   /** The size every scenario was scaled to (--ops), if any. */
@@ -46,12 +52,7 @@ export interface ComparePlan {
  * lab, scenario or lab option, before anything runs. Plans only; prints nothing.
  */
 export const planComparison = (request: CompareRequest, labFlags: Map<string, Option>): ComparePlan => {
-  const labs = chooseLabs(
-    request.labs ? namesFrom(request.labs, '--labs') : labNames(),
-    labFlags,
-    request,
-    'compared',
-  );
+  const labs = labVariants(request.labs ? namesFrom(request.labs, '--labs') : labNames(), labFlags, request);
   const names = request.scenarios
     ? namesFrom(request.scenarios, '--scenarios')
     : [...DEFAULT_COMPARE_SCENARIOS];
@@ -61,16 +62,19 @@ export const planComparison = (request: CompareRequest, labFlags: Map<string, Op
   );
   const cells: CompareCell[] = [];
   const skipped: SkippedCell[] = [];
-  for (const planned of labs) {
-    const supported = supportedScenarios(planned.lab, planned.options);
-    for (const scenario of scenarios) {
-      if (supported.includes(scenario.name)) cells.push({ planned, scenario });
-      else
-        skipped.push({
-          lab: planned.lab.name,
-          scenario: scenario.name,
-          reason: 'the lab does not support it',
-        });
+  for (const { lab, variants, varied } of labs) {
+    for (const planned of variants) {
+      const supported = supportedScenarios(lab, planned.options);
+      const { label } = rowOf({ lab: lab.name, options: planned.options }, labInfoOf(lab, varied));
+      for (const scenario of scenarios) {
+        if (supported.includes(scenario.name)) cells.push({ planned, label, scenario });
+        else
+          skipped.push({
+            label,
+            scenario: scenario.name,
+            reason: 'the lab does not support it',
+          });
+      }
     }
   }
   return { labs, scenarios, cells, skipped, ops: request.ops };

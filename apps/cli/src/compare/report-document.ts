@@ -31,7 +31,7 @@ const redisVersionOf = async (url: string | undefined): Promise<string | null> =
  */
 export const compareEnvironment = async (
   hub: ServiceHub,
-  labs: readonly ChosenLab[],
+  labs: readonly Pick<ChosenLab, 'lab'>[],
   run: { readonly seed: number; readonly startedAt: Date },
 ): Promise<ReportEnvironment> => {
   const needs = (service: 'postgres' | 'redis' | 'redlock') =>
@@ -42,14 +42,21 @@ export const compareEnvironment = async (
     : needs('redlock')
       ? (await hub.redlockUrls().catch(() => []))[0]
       : undefined;
-  const [postgres, redis] = await Promise.all([
+  const [postgres, redis, redlockNodes] = await Promise.all([
     postgresUrl ? postgresServerVersion(postgresUrl) : null,
     needs('redis') || needs('redlock') ? redisVersionOf(redisUrl) : null,
+    needs('redlock')
+      ? hub.redlockUrls().then(
+          (urls) => urls.length,
+          () => null,
+        )
+      : null,
   ]);
   return {
     node: process.version,
     postgres,
     redis,
+    redlockNodes,
     platform: platform(),
     arch: arch(),
     cpus: availableParallelism(),
@@ -78,7 +85,7 @@ export const reportDocument = (
   version: REPORT_VERSION,
   command: commandLine(args),
   settings: {
-    labs: plan.labs.map((p) => p.lab.name),
+    labs: plan.labs.map(({ lab }) => lab.name),
     scenarios: plan.scenarios.map((s) => s.name),
     concurrency: settings.concurrency ?? null,
     repeat: settings.repeat,
@@ -86,7 +93,7 @@ export const reportDocument = (
     ops: plan.ops ?? null,
   },
   environment,
-  labs: plan.labs.map(({ lab }) => labInfoOf(lab)),
+  labs: plan.labs.map(({ lab, varied }) => labInfoOf(lab, varied)),
   scenarios: plan.scenarios.map((s) => ({ name: s.name, title: s.title, description: s.description })),
   runs: [...results.runs],
   errors: [...results.errors],

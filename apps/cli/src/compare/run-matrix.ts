@@ -1,10 +1,17 @@
 import { createRng, type Progress, type Scenario } from '@concurrency-lab/harness';
-import { formatNumber, type ReportRun, type RunError, rowOf } from '@concurrency-lab/report';
+import {
+  formatDuration,
+  formatMs,
+  formatNumber,
+  type ReportRun,
+  type RunError,
+  timelineOf,
+  VERDICT_TEXT,
+} from '@concurrency-lab/report';
 import { runLab, type ServiceHub } from '@concurrency-lab/services';
 import { MultiBar, Presets } from 'cli-progress';
 import { runResultJson } from '../render/run-report.ts';
 import type { CompareCell } from './compare-plan.ts';
-import { labInfoOf } from './lab-info.ts';
 
 /** How every cell runs. */
 export interface MatrixSettings {
@@ -21,32 +28,69 @@ export interface MatrixResults {
   readonly errors: readonly RunError[];
 }
 
+/** Between two progress lines when stderr is not a terminal (LAB_PROGRESS_INTERVAL_MS, else 5 s). */
+const progressIntervalMs = (): number => {
+  const value = Number(process.env.LAB_PROGRESS_INTERVAL_MS);
+  return Number.isSafeInteger(value) && value > 0 ? value : 5_000;
+};
+
+/** `about 3 min left`: the pace so far, kept up for the operations still to run. */
+const timeLeft = (done: number, total: number, elapsedMs: number): string =>
+  done >= total
+    ? 'done'
+    : done > 0
+      ? `about ${formatDuration((elapsedMs * (total - done)) / done)} left`
+      : 'estimating';
+
 /**
- * Progress on stderr: one line per finished run, and on a terminal an overall bar of operations
- * across the whole matrix below those lines.
+ * Progress on stderr: one line per finished run; below them, on a terminal, a bar of operations
+ * across the whole matrix with the time left, and elsewhere (a pipe, a CI log) a line every few
+ * seconds, so that a long comparison shows it is alive and how long it has to go.
  */
 const matrixProgress = (totalOps: number) => {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  let done = 0;
+  let run = '';
+  const left = () => timeLeft(done, totalOps, elapsed());
   if (!process.stderr.isTTY) {
+    const timer = setInterval(() => {
+      const share = totalOps > 0 ? Math.floor((done / totalOps) * 100) : 100;
+      process.stderr.write(
+        `progress: ${formatNumber(done)}/${formatNumber(totalOps)} ops (${share}%) · ${formatDuration(elapsed())} elapsed · ${left()} · ${run}\n`,
+      );
+    }, progressIntervalMs());
+    // Progress must never keep a finished process alive.
+    timer.unref();
     return {
       line: (text: string) => process.stderr.write(`${text}\n`),
-      update: (_: number, __: string) => {},
-      stop: () => {},
+      update: (ops: number, label: string) => {
+        done = ops;
+        run = label;
+      },
+      left,
+      stop: () => clearInterval(timer),
     };
   }
   const multi = new MultiBar(
     {
-      format: '  {bar} {percentage}% · {value}/{total} ops · {run}',
+      format: '  {bar} {percentage}% · {value}/{total} ops · {left} · {run}',
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
-      barsize: 30,
+      barsize: 24,
     },
     Presets.shades_classic,
   );
-  const bar = multi.create(totalOps, 0, { run: '' });
+  const bar = multi.create(totalOps, 0, { run: '', left: 'estimating' });
   return {
     line: (text: string) => multi.log(`${text}\n`),
-    update: (done: number, run: string) => bar.update(done, { run }),
+    update: (ops: number, label: string) => {
+      done = ops;
+      run = label;
+      bar.update(ops, { run: label, left: left() });
+    },
+    left,
     stop: () => multi.stop(),
   };
 };
@@ -73,11 +117,12 @@ export const runMatrix = async (
     // Repetitions are the outer loop: a slow minute on a noisy machine then spreads over every
     // cell instead of landing on one lab's runs.
     for (let repetition = 1; repetition <= repeat; repetition++) {
-      for (const { planned: p, scenario } of cells) {
+      for (const { planned: p, label: row, scenario } of cells) {
         const index = runs.length + errors.length + 1;
-        const label = `${rowOf({ lab: p.lab.name, options: p.options }, labInfoOf(p.lab)).label} × ${scenario.name}${repeat > 1 ? ` #${repetition}` : ''}`;
+        const label = `${row} × ${scenario.name}${repeat > 1 ? ` #${repetition}` : ''}`;
         const head = `[${String(index).padStart(String(totalRuns).length)}/${totalRuns}] ${label}`;
         progress.update(opsBefore, label);
+        let outcome: string;
         try {
           const result = await runLab(hub, {
             lab: p.lab,
@@ -88,18 +133,17 @@ export const runMatrix = async (
             raceWindowMs: settings.raceWindowMs,
             onProgress: (done: Progress) => progress.update(opsBefore + done.done, label),
           });
-          runs.push({ repetition, result: runResultJson(result) });
+          runs.push({ repetition, result: runResultJson(result), timeline: timelineOf(result.history) });
           const verdict =
             result.verdict.valid === true
-              ? 'SAFE'
+              ? VERDICT_TEXT.safe
               : result.verdict.valid === false
-                ? `UNSAFE (${result.verdict.violations.map((v) => `${v.kind} ×${formatNumber(v.count)}`).join(', ')})`
-                : 'UNKNOWN';
-          progress.line(
-            `${head}: ${verdict}, ${result.matchesExpectation ? 'as expected' : `NOT AS EXPECTED (declared ${result.expectation})`}` +
-              ` · ${formatNumber(result.throughputOpsPerSec)} ops/s · p99 ${formatNumber(result.latencyMs.p99)} ms` +
-              ` · ${(result.durationMs / 1000).toFixed(1)} s`,
-          );
+                ? `${VERDICT_TEXT.unsafe} (${result.verdict.violations.map((v) => v.kind).join(', ')})`
+                : VERDICT_TEXT.unknown;
+          outcome =
+            `${verdict}, ${result.matchesExpectation ? 'as expected' : `NOT AS EXPECTED (declared ${result.expectation})`}` +
+            ` · ${formatNumber(result.throughputOpsPerSec)} ops/s · p99 ${formatMs(result.latencyMs.p99)} ms` +
+            ` · ${formatDuration(result.durationMs)}`;
         } catch (error) {
           errors.push({
             lab: p.lab.name,
@@ -108,10 +152,11 @@ export const runMatrix = async (
             repetition,
             message: errorText(error),
           });
-          progress.line(`${head}: ERROR ${errorText(error)}`);
+          outcome = `ERROR ${errorText(error)}`;
         }
         opsBefore += opsOf(scenario);
         progress.update(opsBefore, label);
+        progress.line(`${head}: ${outcome}${index < totalRuns ? ` · ${progress.left()}` : ''}`);
       }
     }
   } finally {

@@ -90,12 +90,13 @@ export const chartFrame = (matrix: ReportMatrix, width: number) => {
 
   /**
    * Adds `pad`: the smallest axis maximum at which each row's bar end plus its label (at about
-   * 0.63 em per character, as DejaVu and Liberation Sans draw it) stays inside a panel of `panel` pixels.
+   * 0.8 em per character: vega sizes the SVG by its own estimate, not by how the text is drawn) stays
+   * inside a panel of `panel` pixels.
    */
   const withPad = (rows: ChartRow[], value: (row: ChartRow) => number, log = false): ChartRow[] => {
     const room = (row: ChartRow) => {
       const label = typeof row.label === 'string' ? row.label : '';
-      return Math.min(panel - 30, label.length * 6.6 + 10);
+      return Math.min(panel - 30, label.length * 8.4 + 10);
     };
     const lowest = new Map<string, number>();
     if (log) {

@@ -25,7 +25,12 @@ export const renderSvg = async (spec: TopLevelSpec, idPrefix: string): Promise<R
       svg: svg
         .replace(/\bid="([^"]+)"/g, `id="${idPrefix}-$1"`)
         .replace(/url\(#([^)]+)\)/g, `url(#${idPrefix}-$1)`)
-        .replace(/href="#([^"]+)"/g, `href="#${idPrefix}-$1"`),
+        .replace(/href="#([^"]+)"/g, `href="#${idPrefix}-$1"`)
+        // Hundredths of a pixel are finer than any screen; vega's 15 digits only make the page larger.
+        .replace(
+          /\b(transform|d|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g,
+          (_, name: string, value: string) => `${name}="${value.replace(/(\.\d\d)\d+/g, '$1')}"`,
+        ),
       warnings,
     };
   } finally {

@@ -9,7 +9,8 @@ import { escapeHtml } from './html-escape.ts';
 /** The CSS class of each verdict (the page's stylesheet colours them). */
 export const VERDICT_CLASS = { safe: 'safe', unsafe: 'unsafe', unknown: 'unknown' } as const;
 
-const VERDICT_MARK = { safe: '✓', unsafe: '✗', unknown: '?' } as const;
+/** The mark before each verdict word. */
+export const VERDICT_MARK = { safe: '✓', unsafe: '✗', unknown: '?' } as const;
 
 /** `✓ SAFE`, `✗ UNSAFE in 1/2 runs`: the verdict as a coloured badge. */
 export const badge = (cell: Cell): string =>

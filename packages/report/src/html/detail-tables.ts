@@ -1,4 +1,5 @@
 import type { Cell, ReportMatrix, Spread } from '../cell-summary.ts';
+import { violationAmountText, violationCountText, violationMagnitudeText } from '../cell-text.ts';
 import { formatNumber, formatSpread } from '../number-format.ts';
 import type { RenderOptions } from '../render-options.ts';
 import { DETAIL_COLUMNS, type ReportColumn } from '../report-columns.ts';
@@ -8,12 +9,14 @@ import { badge, labLink, surpriseBadge, VERDICT_CLASS } from './cell-markup.ts';
 import { escapeHtml } from './html-escape.ts';
 
 /** A median, with its range below it in small type when repeated runs differed: keeps the columns narrow. */
-const spreadHtml = (spread: Spread) =>
-  `${escapeHtml(formatNumber(spread.median))}${
-    spread.n > 1 && spread.min !== spread.max
-      ? `<small class="range">${escapeHtml(formatNumber(spread.min))}–${escapeHtml(formatNumber(spread.max))}</small>`
-      : ''
-  }`;
+const spreadHtml = (spread: Spread | undefined, format: (n: number) => string = formatNumber) =>
+  spread === undefined
+    ? '—'
+    : `${escapeHtml(format(spread.median))}${
+        spread.n > 1 && format(spread.min) !== format(spread.max)
+          ? `<small class="range">${escapeHtml(format(spread.min))}–${escapeHtml(format(spread.max))}</small>`
+          : ''
+      }`;
 
 const detailValue = (column: ReportColumn, cell: Cell): string => {
   switch (column.header) {
@@ -25,10 +28,12 @@ const detailValue = (column: ReportColumn, cell: Cell): string => {
       return cell.violations.length === 0
         ? 'none'
         : cell.violations
-            .map(
-              (v) =>
-                `<span class="line wrap"><span class="kind">${escapeHtml(v.kind)}</span> <span class="nw">×${escapeHtml(formatSpread(v.count))}</span></span>`,
-            )
+            .map((v) => {
+              const magnitude = violationMagnitudeText(v);
+              return `<span class="line wrap"><span class="kind">${escapeHtml(v.kind)}</span> <span class="nw">${escapeHtml(violationCountText(v))}</span>${
+                magnitude ? `<small class="range">${escapeHtml(magnitude)}</small>` : ''
+              }</span>`;
+            })
             .join('');
     case 'fail': {
       const reasons = Object.entries(cell.failByReason).filter(([, spread]) => spread.max > 0);
@@ -42,7 +47,7 @@ const detailValue = (column: ReportColumn, cell: Cell): string => {
             .join('');
     }
     default:
-      return column.spread ? spreadHtml(column.spread(cell)) : escapeHtml(column.text(cell));
+      return column.spread ? spreadHtml(column.spread(cell), column.format) : escapeHtml(column.text(cell));
   }
 };
 
@@ -68,7 +73,7 @@ export const detailTable = (
   });
   const exampleItems = examples.map(
     ({ cell, violation }) =>
-      `<li>${escapeHtml(cell.row.label)}, <strong>${escapeHtml(violation.kind)}</strong>: <code>${escapeHtml(violation.example)}</code></li>`,
+      `<li>${escapeHtml(cell.row.label)}, <strong>${escapeHtml(violation.kind)}</strong> (${escapeHtml(violationAmountText(violation))}): <code>${escapeHtml(violation.example)}</code></li>`,
   );
   return [
     `<h3 id="scenario-${escapeHtml(scenario)}">${escapeHtml(scenario)}${info ? `: ${escapeHtml(info.title)}` : ''}</h3>`,

@@ -16,6 +16,7 @@ import {
   readingSection,
 } from './html-sections.ts';
 import { k6Section } from './k6-table.ts';
+import { recommendationSection } from './recommendation-section.ts';
 
 /**
  * report.html: one self-contained page (inline CSS, charts as inline SVG rendered here with
@@ -29,6 +30,7 @@ export const renderHtmlReport = async (report: ReportDocument, options: RenderOp
     glanceSection(matrix, options),
     readingSection(report, matrix),
     errorsSection(report),
+    recommendationSection(report, matrix, options),
     await chartsSection(matrix, options),
     detailsSection(report, matrix, options),
     columnsSection(),

@@ -5,7 +5,14 @@ import type { RenderOptions } from '../render-options.ts';
 import { DETAIL_COLUMNS } from '../report-columns.ts';
 import { readReport } from '../report-reading.ts';
 import type { ReportDocument } from '../report-schema.ts';
-import { errorLabel, REPORT_TITLE, reportLabs, VERDICT_MEANINGS } from '../report-sections.ts';
+import {
+  errorLabel,
+  formatNote,
+  matrixSizeText,
+  REPORT_TITLE,
+  reportLabs,
+  VERDICT_MEANINGS,
+} from '../report-sections.ts';
 import { labLink } from './cell-markup.ts';
 import { detailTable } from './detail-tables.ts';
 import { escapeHtml } from './html-escape.ts';
@@ -30,12 +37,13 @@ export const pageHeader = (report: ReportDocument, matrix: ReportMatrix): string
   ].join('');
   return `<header>
 <h1>${escapeHtml(REPORT_TITLE)}</h1>
-<p class="meta">${matrix.rows.length} labs × ${matrix.scenarios.length} scenarios, started ${escapeHtml(report.environment.date)}${
+<p class="meta">${escapeHtml(matrixSizeText(matrix))}, started ${escapeHtml(report.environment.date)}${
     matrix.repeat > 1
       ? ` · each cell ran ${matrix.repeat} times: medians, with the lowest–highest value in parentheses`
       : ''
   }${report.settings.ops === null ? '' : ` · scenarios scaled to about ${formatNumber(report.settings.ops)} operations`}</p>
 <ul class="summary">${summary}</ul>
+${formatNote(report) ? `<p class="alert">${escapeHtml(formatNote(report) ?? '')}</p>` : ''}
 </header>`;
 };
 

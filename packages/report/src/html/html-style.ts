@@ -53,6 +53,12 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .details tr.unsafe td:first-child { box-shadow: inset 4px 0 0 var(--unsafe); }
 .details tr.unknown td { background: var(--unknown-bg); }
 .reading li { margin: 4px 0; }
+table.pick tr.pick td { background: var(--safe-bg); }
+table.pick tr.pick td:first-child { box-shadow: inset 4px 0 0 var(--safe); }
+p.alert { color: var(--unsafe); font-weight: 600; }
+p.unsafe-here strong { color: var(--unsafe); }
+ul.unsafe-here, ul.meta { margin-top: 0; font-size: 13.5px; }
+p.unsafe-here, p.meta + ul { margin-bottom: 4px; }
 .reading li.alert { color: var(--unsafe); font-weight: 600; }
 figure { margin: 18px 0 28px; }
 figure h3 { margin: 0; }

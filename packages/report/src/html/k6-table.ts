@@ -1,7 +1,14 @@
-import { K6_COLUMNS, k6Details, k6ThresholdText, k6Verdict, k6ViolationText } from '../k6-columns.ts';
+import {
+  K6_COLUMNS,
+  k6Details,
+  k6FailedThresholdsText,
+  k6ThresholdText,
+  k6Verdict,
+  k6ViolationText,
+} from '../k6-columns.ts';
 import { formatNumber } from '../number-format.ts';
 import type { RenderOptions } from '../render-options.ts';
-import { labLink, notAsExpected } from './cell-markup.ts';
+import { labLink, notAsExpected, VERDICT_MARK } from './cell-markup.ts';
 import { escapeHtml } from './html-escape.ts';
 
 /** Lines in one table cell; the ones that say something went wrong in red. */
@@ -21,7 +28,8 @@ export const k6Section = (options: RenderOptions): string => {
   if (!k6 || (k6.runs.length === 0 && k6.problems.length === 0)) return '';
   const rows = k6.runs.map((run) => {
     const verdict = k6Verdict(run);
-    const cls = verdict === 'PASSED' ? 'safe' : verdict === 'UNKNOWN' ? 'unknown' : 'unsafe';
+    const cls = verdict === 'SAFE' ? 'safe' : verdict === 'UNKNOWN' ? 'unknown' : 'unsafe';
+    const failed = k6FailedThresholdsText(run);
     const surprise =
       run.matchesExpectation === false
         ? notAsExpected(run.expectation ?? '')
@@ -43,7 +51,9 @@ export const k6Section = (options: RenderOptions): string => {
       `<td class="lab">${run.lab ? labLink(options, run.lab, run.lab) : '?'}<small class="range">${escapeHtml(run.file)}</small></td>`,
       `<td>${escapeHtml(run.scenario ?? '?')}</td>`,
       `<td class="num">${value(run.replicas)}</td>`,
-      `<td><span class="badge ${cls}">${verdict === 'PASSED' ? '✓' : '✗'} ${verdict}</span>${surprise}</td>`,
+      `<td><span class="badge ${cls}">${VERDICT_MARK[cls]} ${verdict}</span>${
+        failed ? `<span class="why">${escapeHtml(failed)}</span>` : ''
+      }${surprise}</td>`,
       `<td class="num">${value(run.requests)}</td>`,
       `<td class="num">${value(run.requestsPerSec)}</td>`,
       `<td class="num">${value(run.latencyMs.p50)}</td>`,

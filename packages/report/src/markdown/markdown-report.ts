@@ -3,7 +3,7 @@ import type { RenderOptions } from '../render-options.ts';
 import { DETAIL_COLUMNS } from '../report-columns.ts';
 import { readReport } from '../report-reading.ts';
 import type { ReportDocument } from '../report-schema.ts';
-import { REPORT_TITLE, VERDICT_MEANINGS } from '../report-sections.ts';
+import { formatNote, matrixSizeText, REPORT_TITLE, VERDICT_MEANINGS } from '../report-sections.ts';
 import {
   detailLines,
   environmentLines,
@@ -11,6 +11,7 @@ import {
   glanceTable,
   k6Lines,
   labLines,
+  recommendationLines,
 } from './markdown-sections.ts';
 
 /** report.md: the matrix, a short reading, the detail tables per scenario, the columns explained, k6 runs and the environment. */
@@ -23,8 +24,9 @@ export const renderMarkdownReport = (report: ReportDocument, options: RenderOpti
   return [
     `# ${REPORT_TITLE}`,
     '',
-    `${matrix.rows.length} labs × ${matrix.scenarios.length} scenarios, ${report.runs.length} runs, started ${report.environment.date}. ${spreadNote}`,
+    `${matrixSizeText(matrix)}, ${report.runs.length} runs, started ${report.environment.date}. ${spreadNote}`,
     '',
+    ...(formatNote(report) ? [`> ${formatNote(report)}`, ''] : []),
     '## At a glance',
     '',
     glanceTable(matrix, options),
@@ -36,6 +38,7 @@ export const renderMarkdownReport = (report: ReportDocument, options: RenderOpti
     ...readReport(report, matrix).map((line) => `- ${line}`),
     '',
     ...errorLines(report),
+    ...recommendationLines(report, matrix, options),
     '## Details per scenario',
     '',
     ...matrix.scenarios.flatMap((s) => detailLines(report, matrix, s, options)),

@@ -1,8 +1,9 @@
 import type { Cell, ReportMatrix } from '../cell-summary.ts';
-import { topViolationsText, VERDICT_TEXT } from '../cell-text.ts';
+import { topViolationsText, VERDICT_TEXT, violationAmountText } from '../cell-text.ts';
 import { K6_COLUMNS, k6Details, k6ResultText, k6ThresholdText, k6ViolationText } from '../k6-columns.ts';
 import type { K6Summaries } from '../k6-summary.ts';
 import { countOf, formatNumber } from '../number-format.ts';
+import { cellMeasureText, RECOMMENDATION_METHOD, recommend, withoutText } from '../recommendation.ts';
 import type { RenderOptions } from '../render-options.ts';
 import { DETAIL_COLUMNS } from '../report-columns.ts';
 import type { ReportDocument } from '../report-schema.ts';
@@ -84,7 +85,7 @@ export const detailLines = (
           '',
           ...examples.map(
             ({ cell, violation }) =>
-              `- ${cellText(cell.row.label)}, ${violation.kind}: ${cellText(violation.example)}`,
+              `- ${cellText(cell.row.label)}, ${violation.kind} (${violationAmountText(violation)}): ${cellText(violation.example)}`,
           ),
           '',
         ]
@@ -146,3 +147,57 @@ export const environmentLines = (report: ReportDocument): string[] => {
     `- Command: \`${report.command}\``,
   ];
 };
+
+/** "Which one should I pick?": per situation, the safe strategies ranked with their costs, then the rest. */
+export const recommendationLines = (
+  report: ReportDocument,
+  matrix: ReportMatrix,
+  options: RenderOptions,
+): string[] => [
+  '## Which one should I pick?',
+  '',
+  RECOMMENDATION_METHOD,
+  '',
+  ...recommend(report, matrix, options.k6?.runs).flatMap((advice) => [
+    `### ${advice.situation.title}`,
+    '',
+    advice.situation.assumes,
+    '',
+    ...(advice.ranked.length > 0
+      ? [
+          table(
+            ['#', 'strategy', ...matrix.scenarios, 'what it costs'],
+            advice.ranked.map((r) => [
+              String(r.rank),
+              labLink(options, r.row.lab, r.row.label),
+              ...matrix.scenarios.map((s) => {
+                const cell = r.cells.find((c) => c.scenario === s);
+                return cell ? cellMeasureText(cell) : '—';
+              }),
+              cellText(r.costs.join('; ')),
+            ]),
+            [true, false, ...matrix.scenarios.map(() => false), false],
+          ),
+          '',
+        ]
+      : []),
+    ...(advice.none ? [`**${advice.none}**`, ''] : []),
+    ...(advice.without ? [cellText(withoutText(advice.without)), ''] : []),
+    ...(advice.unsafe.length > 0
+      ? [
+          'Not safe here:',
+          '',
+          ...advice.unsafe.map((r) => `- **${cellText(r.row.label)}**: ${cellText(r.why)}`),
+          '',
+        ]
+      : []),
+    ...(advice.undecided.length > 0
+      ? [
+          'Undecided:',
+          '',
+          ...advice.undecided.map((r) => `- ${cellText(r.row.label)}: ${cellText(r.why)}`),
+          '',
+        ]
+      : []),
+  ]),
+];
