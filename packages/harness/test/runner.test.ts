@@ -87,6 +87,91 @@ describe('runScenario', () => {
     expect(lab.calls.raceWindow).toBe(0);
   });
 
+  it('stops issuing operations when its signal aborts, and returns what it did, marked interrupted', async () => {
+    const controller = new AbortController();
+    const lab = memoryLab();
+    let calls = 0;
+    const result = await runScenario({
+      lab: {
+        ...lab,
+        open: async (ctx) => {
+          const session = await lab.open(ctx);
+          return {
+            ...session,
+            withdraw: (id, amount, op) => {
+              if (++calls === 10) controller.abort();
+              return session.withdraw(id, amount, op);
+            },
+          };
+        },
+      },
+      scenario: withdrawStorm({ balance: 100, count: 80 }),
+      context: context('memory'),
+      concurrency: 1,
+      signal: controller.signal,
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.plannedOps).toBe(80);
+    expect(result.counts.total).toBe(10);
+    expect(result.history.every((op) => op.outcome?.type === 'ok')).toBe(true);
+    // A partial run is not held to the whole scenario's outcome (40 ok), only to what it did.
+    expect(result.finalState.accounts[0]?.balance).toBe(80);
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
+    // A complete run reports that it was not interrupted.
+    const whole = await runScenario({
+      lab: memoryLab(),
+      scenario: withdrawStorm({ balance: 100, count: 8 }),
+      context: context('memory'),
+      concurrency: 1,
+    });
+    expect(whole.interrupted).toBe(false);
+  });
+
+  it('after an interruption, records operations that never answer as info, and judges from the history when the state cannot be read', async () => {
+    const controller = new AbortController();
+    const lab = memoryLab();
+    let calls = 0;
+    const hanging: typeof lab = {
+      ...lab,
+      open: async (ctx) => {
+        const session = await lab.open(ctx);
+        return {
+          ...session,
+          withdraw: (id, amount, op) => {
+            calls++;
+            if (calls === 6) controller.abort();
+            return calls > 5 ? new Promise(() => {}) : session.withdraw(id, amount, op);
+          },
+        };
+      },
+      store: (ctx) => {
+        const store = lab.store(ctx);
+        return {
+          ...store,
+          readState: async () => {
+            if (controller.signal.aborted) throw new Error('the database is shutting down');
+            return store.readState();
+          },
+        };
+      },
+    };
+    const result = await runScenario({
+      lab: hanging,
+      scenario: withdrawStorm({ balance: 100, count: 80 }),
+      context: context('memory'),
+      concurrency: 1,
+      signal: controller.signal,
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.counts).toMatchObject({ ok: 5, info: 1, total: 6 });
+    expect(result.history[5]?.outcome).toMatchObject({
+      type: 'info',
+      error: expect.stringMatching(/interrupted/),
+    });
+    expect(result.finalStateError).toMatch(/shutting down/);
+    expect(result.verdict).toEqual({ valid: 'unknown', violations: [] });
+  });
+
   it('refuses a scenario the lab does not declare', async () => {
     const lab = { ...memoryLab(), expect: {} };
     await expect(runScenario({ lab, scenario: withdrawStorm(), context: context('memory') })).rejects.toThrow(
