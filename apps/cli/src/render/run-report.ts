@@ -53,8 +53,22 @@ export const verdictLine = (result: RunResult): string => {
   return `${what}; ${agreement}`;
 };
 
-/** The human-readable report of one run, as `lab run` prints it. */
-export const renderRunReport = (result: RunResult, title?: string): string => {
+/** What an interrupted run did and did not do, in a line or two (nothing for a complete run). */
+const interruptionLines = (result: RunResult, signal: string | undefined): string[] => {
+  if (!result.interrupted) return [];
+  const by = signal ? ` by ${signal}` : '';
+  const lines = [
+    `${styleText('yellow', 'Interrupted')}${by} after ${result.counts.total} of ${result.plannedOps ?? '?'} operations: the verdict covers those, not the scenario's exact outcome.`,
+  ];
+  if (result.finalStateError)
+    lines.push(
+      `The final state could not be read (${result.finalStateError}): only the history was checked.`,
+    );
+  return [...lines, ''];
+};
+
+/** The human-readable report of one run, as `lab run` prints it; `signal` names what interrupted it. */
+export const renderRunReport = (result: RunResult, title?: string, signal?: string): string => {
   const options = Object.entries(result.options)
     .map(([k, v]) => ` --${k} ${v}`)
     .join('');
@@ -64,6 +78,7 @@ export const renderRunReport = (result: RunResult, title?: string): string => {
       : result.verdict.violations.map((v) => `  ${bad(v.kind)} ×${v.count}\n      e.g. ${v.example}`);
   const { latencyMs: l, contention: c } = result;
   return [
+    ...interruptionLines(result, signal),
     `${bold('Lab')}        ${result.lab}${options}${title ? ` — ${title}` : ''}`,
     `${bold('Scenario')}   ${result.scenario}, ${result.concurrency} clients, seed ${result.seed}, race window ${result.raceWindowMs} ms`,
     '',
