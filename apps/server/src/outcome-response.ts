@@ -86,6 +86,8 @@ const UNAVAILABLE_CODES = new Set([
 
 const UNAVAILABLE_MESSAGES = [
   /connection terminated/i,
+  // pg: a query on a client whose connection the server has already closed.
+  /not queryable/i,
   /timeout exceeded when trying to connect/i,
   /connection is closed/i,
   /connect ECONNREFUSED/i,
