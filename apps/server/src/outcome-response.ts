@@ -1,5 +1,5 @@
 import type { ChangeRequest, OpValue } from '@concurrency-lab/harness';
-import { type FailReason, httpStatusOf, type Outcome } from '@concurrency-lab/model';
+import { type FailReason, httpStatusOf, MAX_VALUE, type Outcome } from '@concurrency-lab/model';
 import { PoolExhaustedError } from '@concurrency-lab/postgres';
 
 /** A response as the routes send it: a status and a JSON body. */
@@ -24,6 +24,8 @@ const failMessage = (reason: FailReason, request: ChangeRequest): string => {
       return `${subject} does not exist`;
     case 'invalid_amount':
       return 'the amount must be a positive safe integer';
+    case 'limit_exceeded':
+      return `${subject} would pass ${MAX_VALUE} (Number.MAX_SAFE_INTEGER), the largest value kept; nothing changed`;
     case 'conflict_retries_exhausted':
       return `${subject} kept changing under this request; it gave up after its retries and changed nothing`;
     case 'deadlock':
