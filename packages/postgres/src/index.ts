@@ -1,7 +1,7 @@
 export { labSchemas, terminateBackends } from './backends.ts';
 export type { ConnectOptions, LabDatabaseHandle } from './connection.ts';
 export { connectLabDatabase, redactUrl, schemaNameFor } from './connection.ts';
-export type { EmbeddedServer } from './embedded-server.ts';
+export type { EmbeddedPostgresOptions, EmbeddedServer } from './embedded-server.ts';
 export { startEmbeddedPostgres } from './embedded-server.ts';
 export type { LabPoolOptions, PoolSettings } from './lab-pool.ts';
 export {
