@@ -1,56 +1,45 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { findConsecutiveFreePorts } from '@concurrency-lab/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLab } from './lab-process.ts';
+import { type LabProcess, startLab } from './lab-process.ts';
 import { runCli } from './run-cli.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const TOKEN = 'serve-test-token';
-let serve: ChildProcess | undefined;
+let serve: LabProcess | undefined;
 
 afterAll(() => {
-  if (serve?.exitCode === null) serve.kill('SIGKILL');
+  if (serve?.child.exitCode === null) process.kill(-serve.group, 'SIGKILL');
 });
+
+/** `lab serve` of update-returning with `replicas` replicas from `port` on, and `extra` flags. */
+const serveArgs = (port: number, replicas: number, ...extra: string[]) => [
+  'serve',
+  '--replicas',
+  String(replicas),
+  '--port',
+  String(port),
+  '--labs',
+  'update-returning',
+  ...extra,
+];
+
+/** Seeds the withdraw-storm state through the replica at `url`. */
+const resetThrough = (url: string) =>
+  fetch(`${url}/admin/reset`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ scenario: 'withdraw-storm' }),
+  });
 
 describe('pnpm lab serve', () => {
   it('starts one embedded Postgres and N replicas on consecutive ports that share it, and stops all on SIGTERM', async () => {
     const port = await findConsecutiveFreePorts(2, '127.0.0.1');
     // The CLI's own entry point, under Node's type stripping: signals reach it directly, not through pnpm.
-    serve = spawn(
-      process.execPath,
-      [
-        'apps/cli/src/bin.ts',
-        'serve',
-        '--replicas',
-        '2',
-        '--port',
-        String(port),
-        '--labs',
-        'update-returning',
-      ],
-      // No LAB_DATABASE_URL: the command starts the embedded Postgres itself, once, for both replicas.
-      {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: '1', LAB_ADMIN_TOKEN: TOKEN, LAB_DATABASE_URL: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    serve.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    serve.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const deadline = Date.now() + 90_000;
-    while (!stdout.includes('Ctrl-C stops') && Date.now() < deadline && serve.exitCode === null) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(stdout, stderr).toContain(`http://127.0.0.1:${port}\n  http://127.0.0.1:${port + 1}\n`);
+    // No LAB_DATABASE_URL: the command starts the embedded Postgres itself, once, for both replicas.
+    serve = startLab(serveArgs(port, 2), { LAB_ADMIN_TOKEN: TOKEN, LAB_DATABASE_URL: '' });
+    await serve.waitFor(/Ctrl-C stops/, 90_000);
+    const stdout = serve.stdout();
+    expect(stdout, serve.stderr()).toContain(`http://127.0.0.1:${port}\n  http://127.0.0.1:${port + 1}\n`);
     expect(stdout).toContain('POST /admin/reset is enabled');
     expect(stdout).not.toContain(TOKEN);
     // One Postgres, named once (password hidden), on a port of its own.
@@ -69,11 +58,7 @@ describe('pnpm lab serve', () => {
       expect.objectContaining({ index: 1, of: 2 }),
     ]);
     // A reset through one replica and a withdrawal through the other meet in the same row.
-    const reset = await fetch(`${first}/admin/reset`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ scenario: 'withdraw-storm' }),
-    });
+    const reset = await resetThrough(first);
     expect(reset.status).toBe(200);
     const withdraw = await fetch(`${second}/labs/update-returning/accounts/1/withdraw`, {
       method: 'POST',
@@ -85,10 +70,9 @@ describe('pnpm lab serve', () => {
       balance: 9998,
     });
 
-    serve.kill('SIGTERM');
-    const [code] = await once(serve, 'exit');
-    expect(code).toBe(0);
-    expect(stderr).toContain('SIGTERM: stopping the replicas');
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited()).toBe(0);
+    expect(serve.stderr()).toContain('SIGTERM: stopping the replicas');
     for (const url of [first, second]) await expect(fetch(`${url}/health`)).rejects.toThrow();
     // The embedded Postgres stopped with the command.
     const refused = await new Promise<boolean>((resolve) => {
@@ -136,19 +120,12 @@ const depositLoad = async (urls: readonly string[], until: () => boolean, worker
 describe('pnpm lab serve --replicas 3, one replica killed under load', () => {
   it('reports the death, restarts the replica on its port, and the other two answer every request meanwhile', async () => {
     const port = await findConsecutiveFreePorts(3, '127.0.0.1');
-    const serving = startLab(
-      ['serve', '--replicas', '3', '--port', String(port), '--labs', 'update-returning'],
-      { LAB_ADMIN_TOKEN: TOKEN },
-    );
+    const serving = startLab(serveArgs(port, 3), { LAB_ADMIN_TOKEN: TOKEN });
     try {
       await serving.waitFor(/Ctrl-C stops/, 90_000);
       expect(serving.stdout()).toContain('A replica that dies is restarted');
       const urls = [0, 1, 2].map((i) => `http://127.0.0.1:${port + i}`);
-      const reset = await fetch(`${urls[0]}/admin/reset`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify({ scenario: 'withdraw-storm' }),
-      });
+      const reset = await resetThrough(urls[0] as string);
       expect(reset.status).toBe(200);
       const before = (await (await fetch(`${urls[1]}/health`)).json()) as { replica: { id: string } };
       const victim = replicaPids(serving.stderr()).get(2);
@@ -184,20 +161,7 @@ describe('pnpm lab serve --replicas 3, one replica killed under load', () => {
 
   it('with --on-replica-exit stop, stops every replica when one dies, as it used to', async () => {
     const port = await findConsecutiveFreePorts(2, '127.0.0.1');
-    const serving = startLab(
-      [
-        'serve',
-        '--replicas',
-        '2',
-        '--port',
-        String(port),
-        '--labs',
-        'update-returning',
-        '--on-replica-exit',
-        'stop',
-      ],
-      {},
-    );
+    const serving = startLab(serveArgs(port, 2, '--on-replica-exit', 'stop'), {});
     try {
       await serving.waitFor(/Ctrl-C stops/, 90_000);
       const victim = replicaPids(serving.stderr()).get(2);

@@ -1,7 +1,25 @@
-import { resolveLabOptions } from '@concurrency-lab/model';
+import { type Outcome, resolveLabOptions } from '@concurrency-lab/model';
 import { describe, expect, it } from 'vitest';
 import { runScenario, withdrawStorm } from '../src/index.ts';
 import { memoryLab } from './memory-lab.ts';
+
+/** `lab` with each withdrawal passed through `wrap` (which gets the 1-based call number and the lab's own). */
+const wrapWithdraw = (
+  lab: ReturnType<typeof memoryLab>,
+  wrap: (call: number, withdraw: () => Promise<Outcome<number>>) => Promise<Outcome<number>>,
+): ReturnType<typeof memoryLab> => {
+  let calls = 0;
+  return {
+    ...lab,
+    open: async (ctx) => {
+      const session = await lab.open(ctx);
+      return {
+        ...session,
+        withdraw: (id, amount, op) => wrap(++calls, () => session.withdraw(id, amount, op)),
+      };
+    },
+  };
+};
 
 const context = (lab: string) => ({
   lab,
@@ -89,22 +107,11 @@ describe('runScenario', () => {
 
   it('stops issuing operations when its signal aborts, and returns what it did, marked interrupted', async () => {
     const controller = new AbortController();
-    const lab = memoryLab();
-    let calls = 0;
     const result = await runScenario({
-      lab: {
-        ...lab,
-        open: async (ctx) => {
-          const session = await lab.open(ctx);
-          return {
-            ...session,
-            withdraw: (id, amount, op) => {
-              if (++calls === 10) controller.abort();
-              return session.withdraw(id, amount, op);
-            },
-          };
-        },
-      },
+      lab: wrapWithdraw(memoryLab(), (call, withdraw) => {
+        if (call === 10) controller.abort();
+        return withdraw();
+      }),
       scenario: withdrawStorm({ balance: 100, count: 80 }),
       context: context('memory'),
       concurrency: 1,
@@ -129,21 +136,12 @@ describe('runScenario', () => {
 
   it('after an interruption, records operations that never answer as info, and judges from the history when the state cannot be read', async () => {
     const controller = new AbortController();
-    const lab = memoryLab();
-    let calls = 0;
+    const lab = wrapWithdraw(memoryLab(), (call, withdraw) => {
+      if (call === 6) controller.abort();
+      return call > 5 ? new Promise(() => {}) : withdraw();
+    });
     const hanging: typeof lab = {
       ...lab,
-      open: async (ctx) => {
-        const session = await lab.open(ctx);
-        return {
-          ...session,
-          withdraw: (id, amount, op) => {
-            calls++;
-            if (calls === 6) controller.abort();
-            return calls > 5 ? new Promise(() => {}) : session.withdraw(id, amount, op);
-          },
-        };
-      },
       store: (ctx) => {
         const store = lab.store(ctx);
         return {
