@@ -5,11 +5,11 @@
 import { nextUrl, postChange } from './lib/lab-client.ts';
 import { checkAfterLoad, optionsFor, type RunData, resetEveryReplica } from './lib/lab-lifecycle.ts';
 import { type SummaryData, summaryOutputs } from './lib/lab-summary.ts';
-import { PLANS } from './lib/plans.ts';
+import { planFor } from './lib/plans.ts';
 import { runConfig } from './lib/run-config.ts';
 
-const plan = PLANS['flash-sale'];
-const config = runConfig(plan.scenario);
+const config = runConfig('flash-sale');
+const plan = planFor(config.scenario, config.plan);
 
 export const options = optionsFor(plan, config);
 

@@ -13,6 +13,8 @@ let redisNodes: RedisNode[] = [];
  * with this process even if teardown never runs (see @concurrency-lab/redis).
  */
 export const setup = async (): Promise<void> => {
+  // A package whose tests need neither (LAB_TEST_SERVICES=none in its test script) starts nothing.
+  if (process.env.LAB_TEST_SERVICES === 'none') return;
   const needRedis = !process.env.LAB_REDIS_URL;
   const needRedlock = !process.env.LAB_REDLOCK_URLS;
   const [server, nodes] = await Promise.all([

@@ -7,6 +7,8 @@ export const K6_ENV = {
   LAB_EXPECT: 'safe or unsafe: what the lab should be here; safe adds the failing thresholds (default safe)',
   LAB_ADMIN_TOKEN: 'the servers’ LAB_ADMIN_TOKEN, needed to reset the state in setup()',
   LAB_RESULTS_DIR: 'folder for the JSON summary (default results/k6)',
+  LAB_PLAN:
+    "the scenario's plan as JSON (VUs, executor, operations, expected outcome); `lab k6` builds it from the scenario's own builder (default: the copy in lib/plans.ts)",
   LAB_ALLOW_REMOTE:
     '1 to accept URLs that are not loopback addresses (compose, Kubernetes); default: loopback only',
   LAB_EXACT_COUNTS:

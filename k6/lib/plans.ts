@@ -1,5 +1,6 @@
-// Pure data, no k6 import: the k6 scripts read it, and so does a vitest test that checks these
-// numbers against the harness's scenario catalog (packages/harness/src/scenarios/catalog.ts).
+// Pure data, no k6 import: the k6 scripts read it, and so does a vitest test that pins these numbers
+// to the scenarios' own builders (packages/harness/src/generator). `lab k6` hands k6 the plan built
+// from the builder itself (LAB_PLAN); this copy is what a direct `k6 run` uses.
 
 /** The k6 scenarios, by file name (k6/<name>.ts). */
 export const K6_SCENARIOS = ['withdraw-storm', 'flash-sale', 'replicas', 'mixed'] as const;
@@ -80,4 +81,17 @@ export const PLANS: Readonly<Record<K6ScenarioName, K6Plan>> = {
     expected: {},
     maxDuration: '2m',
   },
+};
+
+/**
+ * The plan of `scenario`: the one `lab k6` passed in LAB_PLAN (JSON, from the scenario's builder), or
+ * the copy above. A LAB_PLAN for another scenario is refused, which stops k6 before any request.
+ */
+export const planFor = (scenario: K6ScenarioName, given: string | undefined): K6Plan => {
+  if (given === undefined || given.trim() === '') return PLANS[scenario];
+  const plan = JSON.parse(given) as K6Plan;
+  if (plan.scenario !== scenario) {
+    throw new Error(`LAB_PLAN is a plan for ${String(plan.scenario)}, not for ${scenario}`);
+  }
+  return plan;
 };

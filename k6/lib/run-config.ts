@@ -10,6 +10,8 @@ export interface RunConfig {
   readonly resultsDir: string;
   readonly exactCounts: boolean;
   readonly checkHistory: 'local' | 'ledger';
+  /** LAB_PLAN: the plan `lab k6` built from the scenario's builder, as JSON (see planFor). */
+  readonly plan: string | undefined;
 }
 
 const env = (name: keyof typeof K6_ENV): string | undefined => {
@@ -61,5 +63,6 @@ export const runConfig = (scenario: K6ScenarioName): RunConfig => {
     resultsDir: (env('LAB_RESULTS_DIR') ?? 'results/k6').replace(/\/+$/, ''),
     exactCounts: exactCounts === '1',
     checkHistory,
+    plan: env('LAB_PLAN'),
   };
 };

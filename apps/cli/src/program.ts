@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { anomaliesCommand } from './commands/anomalies-command.ts';
 import { compareCommand } from './commands/compare-command.ts';
 import { k6Command } from './commands/k6-command.ts';
 import { listCommand } from './commands/list-command.ts';
@@ -16,4 +17,5 @@ export const createProgram = (): Command =>
     .addCommand(serveCommand())
     .addCommand(k6Command())
     .addCommand(compareCommand())
-    .addCommand(reportCommand());
+    .addCommand(reportCommand())
+    .addCommand(anomaliesCommand());

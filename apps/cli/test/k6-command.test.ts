@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { k6Environment } from '../src/commands/k6-command.ts';
+import { k6Environment, k6PlanOf } from '../src/commands/k6-command.ts';
 import { findK6, K6NotFoundError, k6IfInstalled } from '../src/k6-binary.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -112,7 +112,20 @@ describe('the environment lab k6 hands to k6', () => {
       LAB_EXPECT: 'unsafe',
       LAB_ADMIN_TOKEN: 'token',
       LAB_RESULTS_DIR: '/tmp/results/k6',
+      LAB_PLAN: JSON.stringify(k6PlanOf('replicas')),
       K6_NO_USAGE_REPORT: 'true',
+    });
+  });
+
+  it("hands k6 the plan built from the scenario's own builder: 40 orders from 40 VUs over 3 replicas, 10 ok", () => {
+    expect(JSON.parse(k6Environment({ ...run, dashboard: false }, {}).LAB_PLAN ?? '')).toEqual({
+      scenario: 'replicas',
+      vus: 40,
+      iterations: 40,
+      executor: 'per-vu-iterations',
+      replicas: 3,
+      expected: { ok: 10, fail: { out_of_stock: 30 } },
+      maxDuration: '2m',
     });
   });
 

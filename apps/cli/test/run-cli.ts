@@ -10,11 +10,14 @@ export interface CliResult {
 }
 
 /** Runs `pnpm lab …` from the repository root as a user would, and waits for it. */
-export const runCli = (...args: string[]): CliResult => {
+export const runCli = (...args: string[]): CliResult => runCliWithEnv({}, ...args);
+
+/** runCli with some environment variables changed (an empty string unsets one for the CLI). */
+export const runCliWithEnv = (env: Readonly<Record<string, string>>, ...args: string[]): CliResult => {
   const result = spawnSync('pnpm', ['lab', ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     timeout: 170_000,
   });
   // pnpm adds a line of its own when the command fails (on stdout when CI is set): not the CLI's.

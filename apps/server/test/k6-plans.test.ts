@@ -17,11 +17,11 @@ describe('the k6 scenario plans', () => {
       .map((s) => s.name);
     expect([...K6_SCENARIOS].sort()).toEqual(withHttpLoad.sort());
     for (const name of K6_SCENARIOS) {
-      expect(k6File(`${name}.ts`)).toContain(`PLANS${name.includes('-') ? `['${name}']` : `.${name}`}`);
+      expect(k6File(`${name}.ts`)).toContain(`runConfig('${name}')`);
     }
   });
 
-  it('copy the load, the operations and the outcome of the scenario builders', () => {
+  it('copy the load, the operations and the outcome of the scenario builders (for a direct k6 run)', () => {
     for (const name of K6_SCENARIOS) {
       const definition = SCENARIOS[name];
       const scenario = definition.full();

@@ -51,6 +51,8 @@ export const checkConstraintLab: Lab = {
     'A plain UPDATE … SET balance = balance - $1 on a table with CHECK (balance >= 0): the database rejects a row that breaks the rule.',
   needs: ['postgres'],
   expect: everyScenario('safe'),
+  noGap:
+    'its change is one UPDATE statement checked by the database; there is no gap between a read and a write',
   setup: {
     postgres: {
       migrations: { '0001-non-negative-checks': nonNegativeChecks, '0002-max-value-check': maxValueCheck },

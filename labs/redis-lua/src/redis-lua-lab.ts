@@ -28,6 +28,8 @@ export const redisLuaLab: Lab = {
     'Balances and stock live in Redis; one Lua script per operation checks, changes and logs atomically.',
   needs: ['redis'],
   expect: everyScenario('safe'),
+  noGap:
+    'each operation is one Lua script that Redis runs to its end; there is no gap between its read and its write',
   store: redisStore,
   open: async (ctx) => {
     const redis = redisOf(ctx);

@@ -1,4 +1,4 @@
-import { runScenario, scenarioNamed, withdrawStorm } from '@concurrency-lab/harness';
+import { runScenario, SCENARIOS, withdrawStorm } from '@concurrency-lab/harness';
 import {
   type LabContext,
   type LabOptionValue,
@@ -197,11 +197,12 @@ describe('refusalFromVotes', () => {
 });
 
 describe('redlock under load', () => {
-  it('reaches the exact withdraw-storm outcome at concurrency 100 with its default options', async () => {
-    const result = await runLab(hub, { lab: redlockLab, scenario: scenarioNamed('withdraw-storm') });
+  // The full storm is the conformance suite's; this asserts what waiting costs, on a tenth of it.
+  it('waits and retries for the lock on a storm at concurrency 100 with its default options', async () => {
+    const result = await runLab(hub, { lab: redlockLab, scenario: SCENARIOS['withdraw-storm'].scaled(1000) });
     expect(result.concurrency).toBe(100);
     expect(result.verdict).toMatchObject({ valid: true, violations: [] });
-    expect(result.counts).toMatchObject({ ok: 5000, fail: { insufficient_funds: 5000 }, info: 0 });
+    expect(result.counts).toMatchObject({ ok: 500, fail: { insufficient_funds: 500 }, info: 0 });
     expect(result.contention.lockWaitMs).toBeGreaterThan(0);
     expect(result.contention.retries).toBeGreaterThan(0);
   });

@@ -68,6 +68,7 @@ export const updateReturningLab: Lab = {
     'One statement checks and changes the row at once: UPDATE … WHERE balance >= $1 RETURNING balance.',
   needs: ['postgres'],
   expect: everyScenario('safe'),
+  noGap: 'its check and its change are one UPDATE statement; there is no gap between a read and a write',
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);

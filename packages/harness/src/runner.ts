@@ -66,6 +66,10 @@ export interface RunResult extends RunStats {
   readonly concurrency: number;
   readonly seed: number;
   readonly raceWindowMs: number;
+  /** Knobs the run was given that this lab has no use for, with why (e.g. the race window of a lab with no gap). */
+  readonly notApplicable: Readonly<Record<string, string>>;
+  /** Wall-clock start (ISO 8601); op times are ms on a monotonic clock from here. */
+  readonly startedAt: string;
   readonly verdict: Verdict;
   /** The lab's declared expectation for this scenario, and whether the verdict matches it. */
   readonly expectation: Expectation;
@@ -161,6 +165,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const history: Op[] = [];
   const tally = liveTally();
   const nemeses = [...raceWindow(raceWindowMs), ...(options.nemeses ?? [])];
+  const startedAt = new Date().toISOString();
   const started = performance.now();
   const now = () => performance.now() - started;
   let nextIndex = 0;
@@ -248,6 +253,8 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     concurrency,
     seed,
     raceWindowMs,
+    notApplicable: raceWindowMs > 0 && lab.noGap ? { 'race-window-ms': lab.noGap } : {},
+    startedAt,
     verdict,
     expectation,
     matchesExpectation,

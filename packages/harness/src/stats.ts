@@ -26,7 +26,19 @@ export interface RunStats {
   readonly contention: {
     readonly conflicts: number;
     readonly retries: number;
+    /** Time spent waiting for locks, summed over every operation (so it can exceed the run's duration). */
     readonly lockWaitMs: number;
+    /**
+     * The same per operation, and as the share of all operations' latency that was spent waiting;
+     * absent where only the sum is known (a k6 run, which sees statuses, not operations).
+     */
+    readonly lockWait?: {
+      readonly meanMs: number;
+      readonly p99Ms: number;
+      readonly maxMs: number;
+      /** 0 to 1: the summed waits over the summed latencies. */
+      readonly shareOfLatency: number;
+    };
     /** Attempts (first tries plus retries) per ok operation: 1 when nothing was retried. */
     readonly attemptsPerOk: number;
   };
@@ -46,38 +58,63 @@ export const countOutcomes = (history: History): OutcomeCounts => {
   return { ok, fail, info, total: history.length };
 };
 
-/** Counts, throughput and latency percentiles of a finished history (latency in µs buckets). */
-export const computeStats = (history: History, durationMs: number): RunStats => {
-  const histogram = hdr.build({
+const microsecondHistogram = () =>
+  hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
     numberOfSignificantValueDigits: 3,
   });
+
+/** A percentile of an HDR histogram in ms: its buckets round up, so it is capped at the exact maximum. */
+const percentileMs = (histogram: ReturnType<typeof microsecondHistogram>, p: number, maxMs: number) =>
+  Math.min(round(histogram.getValueAtPercentile(p) / 1000, 3), maxMs);
+
+/** Counts, throughput and latency percentiles of a finished history (latency in µs buckets). */
+export const computeStats = (history: History, durationMs: number): RunStats => {
+  const histogram = microsecondHistogram();
+  const waits = microsecondHistogram();
+  let maxLatencyMs = 0;
+  let maxWaitMs = 0;
+  let latencySumMs = 0;
   let conflicts = 0;
   let retries = 0;
   let lockWaitMs = 0;
   let okRetries = 0;
   for (const op of history) {
     if (op.outcome?.type === 'ok') okRetries += op.retries;
-    if (op.completedAt !== undefined)
-      histogram.recordValue(Math.max(1, Math.round((op.completedAt - op.invokedAt) * 1000)));
+    if (op.completedAt !== undefined) {
+      const latency = op.completedAt - op.invokedAt;
+      histogram.recordValue(Math.max(1, Math.round(latency * 1000)));
+      maxLatencyMs = Math.max(maxLatencyMs, latency);
+      latencySumMs += latency;
+    }
+    waits.recordValue(Math.max(0, Math.round(op.waitedMs * 1000)));
+    maxWaitMs = Math.max(maxWaitMs, op.waitedMs);
     conflicts += op.conflicts;
     retries += op.retries;
     lockWaitMs += op.waitedMs;
   }
-  const ms = (us: number) => round(us / 1000, 3);
   const counts = countOutcomes(history);
+  const max = round(maxLatencyMs, 3);
   const latencyMs: LatencyMs =
     histogram.totalCount === 0
       ? { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 }
       : {
-          p50: ms(histogram.getValueAtPercentile(50)),
-          p95: ms(histogram.getValueAtPercentile(95)),
-          p99: ms(histogram.getValueAtPercentile(99)),
-          max: ms(histogram.maxValue),
-          mean: ms(histogram.mean),
+          p50: percentileMs(histogram, 50, max),
+          p95: percentileMs(histogram, 95, max),
+          p99: percentileMs(histogram, 99, max),
+          max,
+          mean: round(latencySumMs / histogram.totalCount, 3),
         };
+  const waitMax = round(maxWaitMs, 3);
+  const lockWait = {
+    meanMs: history.length > 0 ? round(lockWaitMs / history.length, 3) : 0,
+    p99Ms: waits.totalCount > 0 ? percentileMs(waits, 99, waitMax) : 0,
+    maxMs: waitMax,
+    shareOfLatency: latencySumMs > 0 ? round(Math.min(1, lockWaitMs / latencySumMs), 3) : 0,
+  };
   histogram.destroy();
+  waits.destroy();
   const completed = history.filter((op) => op.completedAt !== undefined).length;
   return {
     counts,
@@ -88,6 +125,7 @@ export const computeStats = (history: History, durationMs: number): RunStats => 
       conflicts,
       retries,
       lockWaitMs: round(lockWaitMs),
+      lockWait,
       attemptsPerOk: counts.ok > 0 ? round((counts.ok + okRetries) / counts.ok, 3) : 0,
     },
   };

@@ -62,7 +62,15 @@ describe('lost updates', () => {
 
   it('shows as money created: the final balance is above what the ok withdrawals leave', () => {
     const verdict = conservationChecker.check(input);
-    expect(verdict.violations).toEqual([expect.objectContaining({ kind: 'money-created', count: 4 })]);
+    // One account, with its magnitude apart: the money that appeared.
+    expect(verdict.violations).toEqual([
+      expect.objectContaining({
+        kind: 'money-created',
+        count: 1,
+        counts: 'accounts',
+        magnitude: { amount: 4, unit: 'money' },
+      }),
+    ]);
   });
 });
 
@@ -115,7 +123,16 @@ describe('negative values and stock totals', () => {
       ledger: [],
       expected: {},
     });
-    expect(verdict.violations).toEqual([expect.objectContaining({ kind: 'negative-balance', count: 2 })]);
+    // Two events of two different kinds: an account that ends below 0, and an operation that said so.
+    expect(verdict.violations).toEqual([
+      expect.objectContaining({
+        kind: 'negative-balance',
+        count: 1,
+        counts: 'accounts',
+        magnitude: { amount: 2, unit: 'money' },
+      }),
+      expect.objectContaining({ kind: 'negative-reported', count: 1, counts: 'operations' }),
+    ]);
   });
 
   it('flags negative stock and a changed available + reserved total', () => {

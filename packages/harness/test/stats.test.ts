@@ -21,10 +21,26 @@ describe('computeStats', () => {
     expect(stats.contention.attemptsPerOk).toBe(1);
   });
 
-  it('adds up what strategies reported: conflicts, retries of ok ops, lock waits', () => {
-    const history = historyOf([withdraw(1), ok(9)], [withdraw(1), ok(8)]);
+  it('adds up what strategies reported: conflicts, retries of ok ops, lock waits as a sum and per op', () => {
+    // Two ops of 20 ms each; the first waited 12.5 ms for a lock, the second not at all.
+    const history = historyOf([withdraw(1), ok(9), 0, 20], [withdraw(1), ok(8), 0, 20]);
     Object.assign(history[0] as object, { retries: 3, conflicts: 3, waitedMs: 12.5 });
     const stats = computeStats(history, 100);
-    expect(stats.contention).toEqual({ conflicts: 3, retries: 3, lockWaitMs: 12.5, attemptsPerOk: 2.5 });
+    expect(stats.contention).toEqual({
+      conflicts: 3,
+      retries: 3,
+      lockWaitMs: 12.5,
+      lockWait: { meanMs: 6.25, p99Ms: 12.5, maxMs: 12.5, shareOfLatency: 0.313 },
+      attemptsPerOk: 2.5,
+    });
+  });
+
+  it('never reports a percentile above the maximum, which HDR buckets would round past', () => {
+    // 123.457 ms falls in an HDR bucket whose upper edge is 123.519 ms.
+    const history = historyOf([withdraw(1), ok(9), 0, 123.457]);
+    const { latencyMs } = computeStats(history, 200);
+    expect(latencyMs.max).toBe(123.457);
+    for (const p of [latencyMs.p50, latencyMs.p95, latencyMs.p99])
+      expect(p).toBeLessThanOrEqual(latencyMs.max);
   });
 });

@@ -6,6 +6,7 @@ export const SCENARIO_NAMES = [
   'flash-sale',
   'flash-sale-basic',
   'reserve',
+  'reserve-edges',
   'mixed',
   'replicas',
 ] as const;
@@ -124,6 +125,11 @@ export interface Lab {
    * replicas of a service each have their own, so across replicas it protects nothing.
    */
   readonly processLocal?: boolean;
+  /**
+   * Set when the strategy has no gap between its read and its write (one statement, one script): why.
+   * The race window then has nothing to widen, and a run that asks for one says so.
+   */
+  readonly noGap?: string;
   /** What the lab adds to the services it needs, such as its own migrations (run in the run's schema). */
   readonly setup?: LabSetup;
   /** Opens the store that holds this lab's state (shared by all its sessions). */

@@ -13,6 +13,7 @@ export {
 } from './lab-pool.ts';
 export type { LedgerChange } from './ledger.ts';
 export { appendLedger } from './ledger.ts';
+export { pingPostgres } from './ping-postgres.ts';
 export { postgresStore } from './postgres-store.ts';
 export type { ReadModifyWriteOptions } from './read-modify-write.ts';
 export { readModifyWrite } from './read-modify-write.ts';

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { styleText } from 'node:util';
 import type { RunResult } from '@concurrency-lab/harness';
-import { scenarioNamed } from '@concurrency-lab/harness';
+import { createRng, SCENARIOS, scenarioNamed } from '@concurrency-lab/harness';
 // The scenario plans live beside the k6 scripts (k6 reads them too); a test pins them to the harness.
-import { K6_SCENARIOS, type K6ScenarioName, PLANS } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
+import { K6_SCENARIOS, type K6Plan, type K6ScenarioName } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
 import { labNamed, labNames } from '@concurrency-lab/labs';
 import {
   type Expectation,
@@ -21,12 +21,12 @@ import {
 import { prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
 import { Command } from 'commander';
 import { findK6 } from '../k6-binary.ts';
+import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
 import { renderRunReport } from '../render/run-report.ts';
 import { textTable } from '../render/text-table.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
-import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
 import { portNumber, SERVE_NAMESPACE } from './serve-command.ts';
 
 /** Where the k6 scripts are: `k6/` at the repository root. */
@@ -83,6 +83,29 @@ export interface K6Run {
   readonly dashboard: boolean;
 }
 
+/**
+ * The k6 plan of a scenario, built from the scenario's own builder (its load over HTTP, its operations
+ * and its exact outcome), so that k6 and an in-process run never disagree on what the scenario is.
+ */
+export const k6PlanOf = (scenario: K6ScenarioName): K6Plan => {
+  const definition = SCENARIOS[scenario];
+  const load = definition.httpLoad;
+  if (!load) throw new Error(`scenario ${scenario} declares no load over HTTP`);
+  const full = definition.full();
+  return {
+    scenario,
+    vus: load.clients,
+    iterations: full.ops(createRng(1)).length,
+    executor: load.executor,
+    replicas: load.replicas,
+    expected: {
+      ...(full.expected.ok === undefined ? {} : { ok: full.expected.ok }),
+      ...(full.expected.fail === undefined ? {} : { fail: full.expected.fail }),
+    },
+    maxDuration: load.maxDuration,
+  };
+};
+
 /** The HTML export of k6's web dashboard for a run: beside its JSON summary. */
 export const dashboardExportFile = (run: Pick<K6Run, 'scenario' | 'lab' | 'resultsDir'>): string =>
   join(run.resultsDir, `${run.scenario}-${run.lab}-dashboard.html`);
@@ -102,6 +125,7 @@ export const k6Environment = (
   LAB_EXPECT: run.expectation,
   LAB_ADMIN_TOKEN: run.adminToken,
   LAB_RESULTS_DIR: run.resultsDir,
+  LAB_PLAN: JSON.stringify(k6PlanOf(run.scenario)),
   K6_NO_USAGE_REPORT: 'true',
   ...(run.dashboard
     ? {
@@ -146,6 +170,7 @@ const asRunResult = (
   options: RunResult['options'],
   raceWindowMs: number,
   expectation: Expectation,
+  startedAt: string,
 ): RunResult => {
   const { counts } = summary;
   const okOps = counts.ok + counts.reads;
@@ -157,6 +182,8 @@ const asRunResult = (
     concurrency: summary.vus,
     seed: 0,
     raceWindowMs,
+    notApplicable: {},
+    startedAt,
     verdict: summary.verdict,
     expectation,
     matchesExpectation: verdictMatches(expectation, summary.verdict.valid),
@@ -209,7 +236,7 @@ export const k6Command = (): Command => {
     if (!(K6_SCENARIOS as readonly string[]).includes(scenarioName))
       throw oneOf('scenario', scenarioName, K6_SCENARIOS);
     const scenario = scenarioName as K6ScenarioName;
-    const plan = PLANS[scenario];
+    const plan = k6PlanOf(scenario);
     const lab = labNamed(opts.lab);
     if (!lab) throw oneOf('lab', opts.lab, labNames());
     const options = labOptionsFrom(lab, flags, opts);
@@ -228,6 +255,7 @@ export const k6Command = (): Command => {
     await rm(dashboardFile, { force: true });
 
     const token = randomBytes(16).toString('hex');
+    const startedAt = new Date().toISOString();
     const k6Code = await withServices(async (hub) => {
       process.stderr.write(
         `Starting the services and ${replicas} replica${replicas === 1 ? '' : 's'} for ${lab.name}…\n`,
@@ -279,7 +307,15 @@ export const k6Command = (): Command => {
     }
     if (!RAN.has(k6Code))
       throw new Error(`k6 exited with code ${k6Code}; its log is above (summary: ${summaryFile})`);
-    const result = asRunResult(summary, scenario, lab.name, options, opts.raceWindowMs, expectation);
+    const result = asRunResult(
+      summary,
+      scenario,
+      lab.name,
+      options,
+      opts.raceWindowMs,
+      expectation,
+      startedAt,
+    );
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {

@@ -4,12 +4,13 @@ import { onShutdown } from '@concurrency-lab/lifecycle';
 import { SCENARIO_NAMES, supportedScenarios } from '@concurrency-lab/model';
 import { runLab } from '@concurrency-lab/services';
 import { Command } from 'commander';
+import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
+import { PROJECT_VERSION } from '../project-version.ts';
 import { type ProgressReporter, progressReporter } from '../render/progress.ts';
 import { renderRunReport, runResultJson } from '../render/run-report.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
-import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
 
 interface RunFlags {
   scenario: string;
@@ -89,7 +90,7 @@ export const runCommand = (): Command => {
           signal: controller.signal,
         }),
       ).finally(() => bar.stop());
-      if (opts.history) await writeHistoryJsonl(userPath(opts.history), result.history);
+      if (opts.history) await writeHistoryJsonl(userPath(opts.history), result, PROJECT_VERSION);
       const signal = controller.signal.aborted ? String(controller.signal.reason) : undefined;
       process.stdout.write(
         opts.json

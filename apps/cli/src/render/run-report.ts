@@ -1,6 +1,8 @@
 import { styleText } from 'node:util';
-import type { RunResult } from '@concurrency-lab/harness';
+import type { RunResult, Violation } from '@concurrency-lab/harness';
+import { countOf, formatCount, formatMs, formatShare } from '@concurrency-lab/report';
 import { textTable } from './text-table.ts';
+import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
 
 const bold = (text: string) => styleText('bold', text);
 const good = (text: string) => styleText('green', text);
@@ -8,30 +10,30 @@ const bad = (text: string) => styleText('red', text);
 
 const expectedRows = (result: RunResult): string[][] => {
   const { counts, expected, finalState } = result;
-  const want = (value: number | undefined) => (value === undefined ? '—' : String(value));
+  const want = (value: number | undefined) => (value === undefined ? '—' : formatCount(value));
   const rows = [
     ['outcome', 'expected', 'actual'],
-    ['ok', want(expected.ok), String(counts.ok)],
+    ['ok', want(expected.ok), formatCount(counts.ok)],
   ];
   const reasons = new Set([...Object.keys(expected.fail ?? {}), ...Object.keys(counts.fail)]);
   for (const reason of reasons) {
     const key = reason as keyof typeof counts.fail;
-    rows.push([`fail: ${reason}`, want(expected.fail?.[key]), String(counts.fail[key] ?? 0)]);
+    rows.push([`fail: ${reason}`, want(expected.fail?.[key]), formatCount(counts.fail[key] ?? 0)]);
   }
-  rows.push(['info (unknown)', '0', String(counts.info)]);
+  rows.push(['info (unknown)', '0', formatCount(counts.info)]);
   for (const account of finalState.accounts) {
     rows.push([
       `final balance of account ${account.id}`,
       want(expected.balances?.[account.id]),
-      String(account.balance),
+      formatCount(account.balance),
     ]);
   }
   for (const item of finalState.items) {
     const w = expected.items?.[item.sku];
     rows.push([
       `final ${item.sku} available / reserved`,
-      w ? `${w.available} / ${w.reserved}` : '—',
-      `${item.available} / ${item.reserved}`,
+      w ? `${formatCount(w.available)} / ${formatCount(w.reserved)}` : '—',
+      `${formatCount(item.available)} / ${formatCount(item.reserved)}`,
     ]);
   }
   return rows;
@@ -64,10 +66,40 @@ const interruptionLines = (result: RunResult, signal: string | undefined): strin
     lines.push(
       `The final state could not be read (${result.finalStateError}): only the history was checked.`,
     );
-  return [...lines, ''];
+  return [...lines.flatMap((line) => wrapText(line, TERMINAL_WIDTH)), ''];
 };
 
-/** The human-readable report of one run, as `lab run` prints it; `signal` names what interrupted it. */
+/** A labelled paragraph of the report, its lines after the first under the text, not the label. */
+const paragraph = (label: string, text: string): string =>
+  wrapText(text, TERMINAL_WIDTH, label, ' '.repeat(11)).join('\n');
+
+/** `money-created  1 account · 19,530 money`: the count of events in its unit, the magnitude apart. */
+export const violationSummary = (v: Violation): string =>
+  `${countOf(v.count, v.counts)}${v.magnitude ? ` · ${formatCount(v.magnitude.amount)} ${v.magnitude.unit}` : ''}`;
+
+/** The race window as the header shows it: its value, or why it does nothing for this lab. */
+const raceWindowText = (result: RunResult): string => {
+  const why = result.notApplicable['race-window-ms'];
+  return why
+    ? `race window ${result.raceWindowMs} ms: not applicable to ${result.lab} — ${why}`
+    : `race window ${result.raceWindowMs} ms`;
+};
+
+/** Lock waits per operation, and their share of the latency; the sum says it is one. */
+const lockWaitText = (c: RunResult['contention']): string => {
+  if (c.lockWaitMs === 0) return 'no lock waits';
+  if (!c.lockWait) return `${formatMs(c.lockWaitMs)} ms waiting for locks, summed over operations`;
+  const w = c.lockWait;
+  return (
+    `lock wait ${formatMs(w.meanMs)} ms per op (p99 ${formatMs(w.p99Ms)} ms), ${formatShare(w.shareOfLatency)} of latency; ` +
+    `${formatMs(c.lockWaitMs)} ms summed over ops`
+  );
+};
+
+/**
+ * The human-readable report of one run, as `lab run` prints it; every line fits 100 columns.
+ * `signal` names what interrupted it.
+ */
 export const renderRunReport = (result: RunResult, title?: string, signal?: string): string => {
   const options = Object.entries(result.options)
     .map(([k, v]) => ` --${k} ${v}`)
@@ -75,21 +107,30 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
   const violations =
     result.verdict.violations.length === 0
       ? ['  none']
-      : result.verdict.violations.map((v) => `  ${bad(v.kind)} ×${v.count}\n      e.g. ${v.example}`);
+      : result.verdict.violations.map(
+          (v) => `  ${bad(v.kind)}  ${violationSummary(v)}\n${paragraph('      e.g. ', v.example)}`,
+        );
   const { latencyMs: l, contention: c } = result;
+  const attempts = c.attemptsPerOk === 1 ? '1 attempt' : `${c.attemptsPerOk} attempts`;
   return [
     ...interruptionLines(result, signal),
-    `${bold('Lab')}        ${result.lab}${options}${title ? ` — ${title}` : ''}`,
-    `${bold('Scenario')}   ${result.scenario}, ${result.concurrency} clients, seed ${result.seed}, race window ${result.raceWindowMs} ms`,
+    paragraph(`${bold('Lab')}        `, `${result.lab}${options}${title ? ` — ${title}` : ''}`),
+    paragraph(
+      `${bold('Scenario')}   `,
+      `${result.scenario}, ${formatCount(result.concurrency)} clients, seed ${result.seed}, ${raceWindowText(result)}`,
+    ),
     '',
     textTable(expectedRows(result), '  '),
     '',
     bold('Violations'),
     ...violations,
     '',
-    `${bold('Throughput')} ${result.throughputOpsPerSec} ops/s (${result.counts.total} ops in ${(result.durationMs / 1000).toFixed(2)} s)`,
-    `${bold('Latency')}    p50 ${l.p50} ms · p95 ${l.p95} ms · p99 ${l.p99} ms · max ${l.max} ms`,
-    `${bold('Contention')} ${c.conflicts} conflicts · ${c.retries} retries · ${c.lockWaitMs} ms waiting for locks · ${c.attemptsPerOk} attempts per ok`,
+    `${bold('Throughput')} ${formatCount(result.throughputOpsPerSec)} ops/s (${formatCount(result.counts.total)} ops in ${(result.durationMs / 1000).toFixed(2)} s)`,
+    `${bold('Latency')}    p50 ${formatMs(l.p50)} ms · p95 ${formatMs(l.p95)} ms · p99 ${formatMs(l.p99)} ms · max ${formatMs(l.max)} ms`,
+    paragraph(
+      `${bold('Contention')} `,
+      `${formatCount(c.conflicts)} conflicts · ${formatCount(c.retries)} retries · ${attempts} per ok · ${lockWaitText(c)}`,
+    ),
     '',
     `${bold('Verdict')}    ${verdictLine(result)}`,
   ].join('\n');

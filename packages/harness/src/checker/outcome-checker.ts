@@ -23,7 +23,6 @@ export const outcomeChecker: Checker = {
         tally.add(
           'unexpected-outcome',
           `expected ${want} ${label}, got ${actual}${unknown ? ` (+${unknown} unknown)` : ''}`,
-          1,
         );
       } else if (unknown > 0) tally.undecided();
     };

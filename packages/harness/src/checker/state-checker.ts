@@ -11,25 +11,29 @@ export const stateChecker: Checker = {
     const tally = new ViolationTally();
     for (const account of final.accounts) {
       if (account.balance < 0)
-        tally.add('negative-balance', `account ${account.id} ends at ${account.balance}`);
+        tally.add('negative-balance', `account ${account.id} ends at ${account.balance}`, -account.balance);
     }
     for (const item of final.items) {
       if (item.available < 0)
-        tally.add('negative-stock', `item ${item.sku} ends with ${item.available} available`);
+        tally.add(
+          'negative-stock',
+          `item ${item.sku} ends with ${item.available} available`,
+          -item.available,
+        );
       const before = initial.items.find((i) => i.sku === item.sku);
       const total = before ? before.available + before.reserved : undefined;
       if (total !== undefined && item.available + item.reserved !== total) {
         tally.add(
           'stock-total-changed',
           `item ${item.sku}: available ${item.available} + reserved ${item.reserved} ≠ initial total ${total}`,
+          Math.abs(item.available + item.reserved - total),
         );
       }
     }
     for (const op of history) {
       const value = reportedValue(op);
       if (value !== undefined && value < 0) {
-        const kind = op.request.kind === 'reserve' ? 'negative-stock' : 'negative-balance';
-        tally.add(kind, `an ok operation reported ${value}: ${JSON.stringify(op.request)}`);
+        tally.add('negative-reported', `an ok operation reported ${value}: ${JSON.stringify(op.request)}`);
       }
     }
     return tally.verdict();

@@ -1,11 +1,22 @@
 import type { LedgerEntry, State } from '@concurrency-lab/model';
 import type { ExpectedOutcome } from '../generator/scenario.ts';
 import type { History } from '../history/op.ts';
+import {
+  type MagnitudeUnit,
+  VIOLATION_KINDS,
+  type ViolationKind,
+  type ViolationKindName,
+} from './violation-kinds.ts';
 
-/** One kind of broken promise, counted, with one concrete example (the operations involved). */
+/**
+ * One kind of broken promise: how many events (`count`, of what `counts` says), the amount involved
+ * where one applies (`magnitude`), and one concrete example (the operations involved).
+ */
 export interface Violation {
-  readonly kind: string;
+  readonly kind: ViolationKindName;
   readonly count: number;
+  readonly counts: ViolationKind['counts'];
+  readonly magnitude?: { readonly amount: number; readonly unit: MagnitudeUnit };
   readonly example: string;
 }
 
@@ -32,15 +43,18 @@ export interface Checker {
   check(input: RunInput): Verdict;
 }
 
-/** Collects violations by kind: the first example is kept, the rest are counted. */
+/** Collects violations by kind: each `add` is one event; the first example is kept, the rest are counted. */
 export class ViolationTally {
-  readonly #byKind = new Map<string, { count: number; example: string }>();
+  readonly #byKind = new Map<ViolationKindName, { count: number; amount: number; example: string }>();
   #undecided = false;
 
-  add(kind: string, example: string, count = 1): void {
+  /** One event of `kind`; `amount` adds to its magnitude (for the kinds that have one). */
+  add(kind: ViolationKindName, example: string, amount = 0): void {
     const seen = this.#byKind.get(kind);
-    if (seen) seen.count += count;
-    else this.#byKind.set(kind, { count, example });
+    if (seen) {
+      seen.count += 1;
+      seen.amount += amount;
+    } else this.#byKind.set(kind, { count: 1, amount, example });
   }
 
   /** Marks the verdict as undecided when nothing is violated. */
@@ -49,7 +63,16 @@ export class ViolationTally {
   }
 
   verdict(): Verdict {
-    const violations = [...this.#byKind].map(([kind, v]) => ({ kind, count: v.count, example: v.example }));
+    const violations = [...this.#byKind].map(([kind, v]): Violation => {
+      const { counts, magnitude } = VIOLATION_KINDS[kind] as ViolationKind;
+      return {
+        kind,
+        count: v.count,
+        counts,
+        ...(magnitude ? { magnitude: { amount: v.amount, unit: magnitude } } : {}),
+        example: v.example,
+      };
+    });
     return { valid: violations.length > 0 ? false : this.#undecided ? 'unknown' : true, violations };
   }
 }

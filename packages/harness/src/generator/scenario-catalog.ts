@@ -1,7 +1,7 @@
 import { SCENARIO_NAMES, type ScenarioName } from '@concurrency-lab/model';
 import { flashSaleBasicDefinition, flashSaleDefinition, replicasDefinition } from './flash-sale.ts';
 import { mixedDefinition } from './mixed.ts';
-import { reserveDefinition } from './reserve.ts';
+import { reserveDefinition, reserveEdgesDefinition } from './reserve.ts';
 import type { Scenario, ScenarioDefinition } from './scenario.ts';
 import { withdrawStormDefinition } from './withdraw-storm.ts';
 
@@ -11,6 +11,7 @@ export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioDefinition>> = {
   'flash-sale': flashSaleDefinition,
   'flash-sale-basic': flashSaleBasicDefinition,
   reserve: reserveDefinition,
+  'reserve-edges': reserveEdgesDefinition,
   mixed: mixedDefinition,
   replicas: replicasDefinition,
 };
