@@ -1,7 +1,7 @@
 import { createRng, type Progress, type Scenario } from '@concurrency-lab/harness';
 import { formatNumber, type ReportRun, type RunError, rowOf } from '@concurrency-lab/report';
 import { runLab, type ServiceHub } from '@concurrency-lab/services';
-import { MultiBar, Presets } from 'cli-progress';
+import { progressReporter } from '../render/progress.ts';
 import { runResultJson } from '../render/run-report.ts';
 import type { CompareCell } from './compare-plan.ts';
 import { labInfoOf } from './lab-info.ts';
@@ -21,36 +21,6 @@ export interface MatrixResults {
   readonly errors: readonly RunError[];
 }
 
-/**
- * Progress on stderr: one line per finished run, and on a terminal an overall bar of operations
- * across the whole matrix below those lines.
- */
-const matrixProgress = (totalOps: number) => {
-  if (!process.stderr.isTTY) {
-    return {
-      line: (text: string) => process.stderr.write(`${text}\n`),
-      update: (_: number, __: string) => {},
-      stop: () => {},
-    };
-  }
-  const multi = new MultiBar(
-    {
-      format: '  {bar} {percentage}% · {value}/{total} ops · {run}',
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: true,
-      barsize: 30,
-    },
-    Presets.shades_classic,
-  );
-  const bar = multi.create(totalOps, 0, { run: '' });
-  return {
-    line: (text: string) => multi.log(`${text}\n`),
-    update: (done: number, run: string) => bar.update(done, { run }),
-    stop: () => multi.stop(),
-  };
-};
-
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -65,7 +35,11 @@ export const runMatrix = async (
   const { repeat } = settings;
   const opsOf = (scenario: Scenario) => scenario.ops(createRng(settings.seed)).length;
   const totalRuns = cells.length * repeat;
-  const progress = matrixProgress(cells.reduce((total, cell) => total + opsOf(cell.scenario) * repeat, 0));
+  // One line per finished run; besides, a bar of operations across the whole matrix on a terminal,
+  // or a line every few seconds with the time left elsewhere.
+  const progress = progressReporter({
+    total: cells.reduce((total, cell) => total + opsOf(cell.scenario) * repeat, 0),
+  });
   const runs: ReportRun[] = [];
   const errors: RunError[] = [];
   let opsBefore = 0;
