@@ -86,8 +86,10 @@ describe('a replica whose pool has no connection free in time', () => {
 describe('the default pool under the full storm over HTTP', () => {
   it('serves 10 000 withdrawals sent at once to select-for-update: exactly 5000 ok and 5000 insufficient_funds', async () => {
     const served = await replica();
-    // Every request in flight at once: the last ones wait for a connection for the whole storm.
-    const pools = new HttpPools({ connections: 10_000 });
+    // Every request in flight at once: the last ones wait for a connection for the whole storm. Ten
+    // thousand connections at once overflow the listen queue for a moment (their SYNs are sent again
+    // after 1 s, 3 s…): the client waits for them longer than its default, as it is not under test.
+    const pools = new HttpPools({ connections: 10_000, connectTimeoutMs: 30_000 });
     try {
       const store = new HttpLabStore(pools, { baseUrl: served.url, lab: LAB, adminToken: ADMIN_TOKEN });
       await store.reset('withdraw-storm');
@@ -100,7 +102,8 @@ describe('the default pool under the full storm over HTTP', () => {
       );
       const statuses = new Map<number | undefined, number>();
       for (const { status } of exchanges) statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      expect(Object.fromEntries(statuses)).toEqual({ 200: 5000, 409: 5000 });
+      const unanswered = history.find((op) => op.outcome?.type === 'info')?.outcome;
+      expect(Object.fromEntries(statuses), JSON.stringify(unanswered)).toEqual({ 200: 5000, 409: 5000 });
       const reasons = history.map((op) =>
         op.outcome?.type === 'fail' ? op.outcome.reason : op.outcome?.type,
       );

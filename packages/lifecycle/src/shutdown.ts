@@ -20,7 +20,7 @@ const GRACE_MS = 30_000;
  * terminal's Ctrl-C reaches every process of the group, and a wrapper in it (tsx, a shell script) may
  * relay what it got to this process as well.
  */
-const REPEAT_MS = 500;
+export const SIGNAL_REPEAT_MS = 500;
 
 const handlers = new Map<ShutdownStage, Set<ShutdownHandler>>(SHUTDOWN_STAGES.map((s) => [s, new Set()]));
 let installed = false;
@@ -40,7 +40,7 @@ const runStages = async (signal: NodeJS.Signals): Promise<void> => {
 
 const onSignal = (signal: NodeJS.Signals): void => {
   if (stopping) {
-    if (signal === stopping && performance.now() - stoppingSince < REPEAT_MS) return;
+    if (signal === stopping && performance.now() - stoppingSince < SIGNAL_REPEAT_MS) return;
     // A second signal means "now": the exit hooks still kill what this process started.
     process.stderr.write(`\n${signal} again: stopping at once\n`);
     process.exit(exitCodeOf(signal));
