@@ -39,6 +39,8 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
       }),
     );
     // Two labs, one scenario scaled to 30 buyers for 10 items; the race window makes naive's race certain.
+    // Progress lines every 50 ms: stderr is a pipe here, not a terminal.
+    process.env.LAB_PROGRESS_INTERVAL_MS = '50';
     compare = runCli(...flashSaleCompare(out, '--labs', 'naive,update-returning', '--k6', k6));
   });
 
@@ -46,6 +48,9 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
     expect(compare.status, compare.stderr).toBe(0);
     expect(compare.stderr).toMatch(/\[1\/2\] naive × flash-sale: UNSAFE \(.*\), as expected/);
     expect(compare.stderr).toMatch(/\[2\/2\] update-returning × flash-sale: SAFE, as expected/);
+    expect(compare.stderr).toMatch(
+      /progress: \d+\/60 ops \(\d+%\) · [\d.]+ m?s elapsed · (about [\d.]+ m?s left|estimating|done)/,
+    );
     const rows = compare.stdout.split('\n');
     expect(rows).toContain('flash-sale');
     expect(rows.find((row) => row.startsWith('  naive '))).toMatch(/^ {2}naive\s+UNSAFE\s+\d+\s+/);

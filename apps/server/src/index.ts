@@ -4,8 +4,14 @@ export type { LabServer } from './lab-server.ts';
 export { startLabServer } from './lab-server.ts';
 export type { HttpReply } from './outcome-response.ts';
 export { isUnavailable, replyForError, replyForOutcome } from './outcome-response.ts';
-export type { ReplicaSet, ReplicaSetOptions } from './replica-set.ts';
-export { findConsecutiveFreePorts, SERVER_MAIN, startReplicaSet } from './replica-set.ts';
+export type { ReplicaExit, ReplicaExitPolicy, ReplicaSet, ReplicaSetOptions } from './replica-set.ts';
+export {
+  describeExit,
+  findConsecutiveFreePorts,
+  REPLICA_EXIT_POLICIES,
+  SERVER_MAIN,
+  startReplicaSet,
+} from './replica-set.ts';
 export type { InvalidInput, Validated } from './request-validation.ts';
 export { MAX_ACCOUNT_ID, parseAccountId, parseQuantityBody, parseSku } from './request-validation.ts';
 export type { Performed, ServedLabOptions } from './served-lab.ts';

@@ -1,5 +1,6 @@
 import type { ChangeRequest, OpValue } from '@concurrency-lab/harness';
-import { type FailReason, httpStatusOf, type Outcome } from '@concurrency-lab/model';
+import { type FailReason, httpStatusOf, MAX_VALUE, type Outcome } from '@concurrency-lab/model';
+import { PoolExhaustedError } from '@concurrency-lab/postgres';
 
 /** A response as the routes send it: a status and a JSON body. */
 export interface HttpReply {
@@ -23,6 +24,8 @@ const failMessage = (reason: FailReason, request: ChangeRequest): string => {
       return `${subject} does not exist`;
     case 'invalid_amount':
       return 'the amount must be a positive safe integer';
+    case 'limit_exceeded':
+      return `${subject} would pass ${MAX_VALUE} (Number.MAX_SAFE_INTEGER), the largest value kept; nothing changed`;
     case 'conflict_retries_exhausted':
       return `${subject} kept changing under this request; it gave up after its retries and changed nothing`;
     case 'deadlock':
@@ -86,6 +89,8 @@ const UNAVAILABLE_CODES = new Set([
 
 const UNAVAILABLE_MESSAGES = [
   /connection terminated/i,
+  // pg: a query on a client whose connection the server has already closed.
+  /not queryable/i,
   /timeout exceeded when trying to connect/i,
   /connection is closed/i,
   /connect ECONNREFUSED/i,
@@ -113,16 +118,39 @@ export const isUnavailable = (error: unknown): boolean => {
   return false;
 };
 
+/** The PoolExhaustedError in `error`'s cause chain, if any. */
+const poolExhaustion = (error: unknown): PoolExhaustedError | undefined => {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof PoolExhaustedError) return e;
+  }
+  return undefined;
+};
+
 /** First line of a message, bounded: enough to say what is down, never a stack or a dump. */
 const firstLine = (text: string): string => (text.split('\n')[0] ?? '').slice(0, 200);
 
 /**
- * Maps an exception thrown while serving a request: a backing service that is down → 503 with the
+ * Maps an exception thrown while serving a request: no pool connection free in time → 503
+ * `pool_exhausted` naming the settings to raise; a backing service that is down → 503 with the
  * reason; anything else → 500 with a generic message and the op id (the details go to the log,
  * never to the client: no stack traces, no SQL). Either way the change's effect is unknown.
  */
 export const replyForError = (error: unknown, opId: string | undefined): HttpReply => {
   const text = error instanceof Error ? error.message : String(error);
+  const exhausted = poolExhaustion(error);
+  if (exhausted) {
+    // Postgres is fine; this replica ran out of connections to it. The message names the settings.
+    return {
+      status: 503,
+      body: {
+        error: 'pool_exhausted',
+        message: `${exhausted.message}. The change may or may not have taken effect.`,
+        reason: exhausted.message,
+        ...(opId ? { opId } : {}),
+      },
+      headers: { 'Retry-After': '1' },
+    };
+  }
   if (isUnavailable(error)) {
     const reason = `${serviceOf(text)} is unavailable: ${firstLine(text)}`;
     return {

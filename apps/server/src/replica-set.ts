@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 /** The entry point of one replica process. */
 export const SERVER_MAIN = fileURLToPath(new URL('./server-main.ts', import.meta.url));
 
+/** What happens when a replica ends without being asked to: start it again, or stop the whole set. */
+export type ReplicaExitPolicy = 'restart' | 'stop';
+export const REPLICA_EXIT_POLICIES: readonly ReplicaExitPolicy[] = ['restart', 'stop'];
+
 export interface ReplicaSetOptions {
   readonly replicas: number;
   /** Port of the first replica; the others take the next ones. 0: find free consecutive ports. */
@@ -22,6 +26,11 @@ export interface ReplicaSetOptions {
   readonly startTimeoutMs?: number;
   /** Where the replicas' output goes (default: this process's stdout/stderr, prefixed). */
   readonly output?: (line: string) => void;
+  /**
+   * A replica that dies is reported through `output` and, with 'restart' (the default), started again
+   * on its port while the others keep serving; with 'stop', `exited` resolves and the caller stops the set.
+   */
+  readonly onReplicaExit?: ReplicaExitPolicy;
 }
 
 /** A replica that ended without being asked to. */
@@ -34,11 +43,24 @@ export interface ReplicaExit {
 export interface ReplicaSet {
   /** Base URL of each replica, in order. */
   readonly urls: readonly string[];
-  /** Resolves when a replica exits before `stop()` was called (a crash, a kill from outside). */
+  /**
+   * Resolves when the set cannot go on: a replica exited and the policy is 'stop', or it could not be
+   * restarted (RESTART_LIMIT restarts within RESTART_WINDOW_MS, or a restart that never came up).
+   */
   readonly exited: Promise<ReplicaExit>;
+  /** The pid of each replica's current process (a restarted replica has a new one). */
+  pids(): ReadonlyArray<number | undefined>;
   /** SIGTERM to every replica (graceful), SIGKILL to any still running after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
+
+/** A replica that dies this often in this long is crashing on its own: restarting it again would only hide that. */
+const RESTART_LIMIT = 5;
+const RESTART_WINDOW_MS = 60_000;
+
+/** `exit code 1`, `signal SIGKILL`: how a replica ended, as the report says it. */
+export const describeExit = ({ code, signal }: Pick<ReplicaExit, 'code' | 'signal'>): string =>
+  signal ? `signal ${signal}` : `exit code ${code}`;
 
 const portIsFree = (port: number, host: string): Promise<boolean> =>
   new Promise((resolve) => {
@@ -87,25 +109,31 @@ const waitForHealth = async (url: string, child: ChildProcess, timeoutMs: number
 /**
  * Starts `replicas` separate server processes on consecutive ports, each with its own memory (its
  * own mutexes, like real replicas) and the same services, and resolves once every one answers
- * GET /health. On any failure the ones started are stopped before the error propagates.
+ * GET /health. On any failure the ones started are stopped before the error propagates. A replica
+ * that dies later is reported and restarted, or ends the set (see `onReplicaExit`).
  */
 export const startReplicaSet = async (options: ReplicaSetOptions): Promise<ReplicaSet> => {
   const host = options.host ?? '127.0.0.1';
+  const policy = options.onReplicaExit ?? 'restart';
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
   const base = await findConsecutiveFreePorts(options.replicas, host, options.port);
   const children: ChildProcess[] = [];
+  const outputs: string[] = [];
+  const restarts: number[] = [];
   let stopping = false;
   let reportExit: (exit: ReplicaExit) => void = () => {};
   const exited = new Promise<ReplicaExit>((resolve) => {
     reportExit = resolve;
   });
   const write = options.output ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const running = () => children.filter((child) => child.exitCode === null && child.signalCode === null);
   const stop = async (graceMs = 15_000) => {
     stopping = true;
-    const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-    const exits = running.map((child) => once(child, 'exit').catch(() => undefined));
-    for (const child of running) child.kill('SIGTERM');
+    const live = running();
+    const exits = live.map((child) => once(child, 'exit').catch(() => undefined));
+    for (const child of live) child.kill('SIGTERM');
     const timer = setTimeout(() => {
-      for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+      for (const child of live) if (child.exitCode === null) child.kill('SIGKILL');
     }, graceMs);
     await Promise.all(exits);
     clearTimeout(timer);
@@ -115,45 +143,87 @@ export const startReplicaSet = async (options: ReplicaSetOptions): Promise<Repli
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   };
   process.once('exit', onExit);
-  try {
-    const urls: string[] = [];
-    const outputs: string[] = [];
-    for (let index = 0; index < options.replicas; index++) {
-      const port = base + index;
-      const child = spawn(process.execPath, [SERVER_MAIN], {
-        env: {
-          ...process.env,
-          ...options.env,
-          LAB_PORT: String(port),
-          LAB_HOST: host,
-          LAB_REPLICAS: String(options.replicas),
-          LAB_REPLICA_INDEX: String(index),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      children.push(child);
-      child.once('exit', (code, signal) => {
-        if (!stopping) reportExit({ index, code, signal });
-      });
-      outputs.push('');
-      const keep = (chunk: Buffer) => {
-        const text = chunk.toString();
-        outputs[index] = ((outputs[index] ?? '') + text).slice(-4000);
-        for (const line of text.split('\n')) if (line.trim()) write(`[replica ${index + 1}] ${line}`);
-      };
-      child.stdout?.on('data', keep);
-      child.stderr?.on('data', keep);
-      urls.push(`http://${host}:${port}`);
+  const urls = Array.from({ length: options.replicas }, (_, index) => `http://${host}:${base + index}`);
+
+  const spawnReplica = (index: number): ChildProcess => {
+    const child = spawn(process.execPath, [SERVER_MAIN], {
+      env: {
+        ...process.env,
+        ...options.env,
+        LAB_PORT: String(base + index),
+        LAB_HOST: host,
+        LAB_REPLICAS: String(options.replicas),
+        LAB_REPLICA_INDEX: String(index),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children[index] = child;
+    outputs[index] = '';
+    const keep = (chunk: Buffer) => {
+      const text = chunk.toString();
+      outputs[index] = ((outputs[index] ?? '') + text).slice(-4000);
+      for (const line of text.split('\n')) if (line.trim()) write(`[replica ${index + 1}] ${line}`);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    return child;
+  };
+
+  /** Starts replica `index` again on its port until it answers, or gives up and ends the set. */
+  const restart = async (index: number, exit: ReplicaExit): Promise<void> => {
+    const now = performance.now();
+    restarts.push(now);
+    while ((restarts[0] ?? now) < now - RESTART_WINDOW_MS) restarts.shift();
+    if (restarts.length > RESTART_LIMIT) {
+      write(
+        `replica ${index + 1} died ${restarts.length} times within ${RESTART_WINDOW_MS / 1000} s; not restarting it again`,
+      );
+      reportExit(exit);
+      return;
     }
-    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    write(
+      `replica ${index + 1} exited unexpectedly (${describeExit(exit)}); restarting it, the others keep serving`,
+    );
+    const child = spawnReplica(index);
+    watch(index, child);
+    try {
+      await waitForHealth(urls[index] as string, child, timeoutMs, () => outputs[index] ?? '');
+      if (!stopping) write(`replica ${index + 1} is back on ${urls[index]} (pid ${child.pid})`);
+    } catch (error) {
+      // Its own exit handler restarts it again, within the limit; one that hangs is killed first.
+      if (child.exitCode === null && child.signalCode === null && !stopping) {
+        write(`replica ${index + 1} did not come back: ${(error as Error).message}`);
+        child.kill('SIGKILL');
+      }
+    }
+  };
+
+  const watch = (index: number, child: ChildProcess) => {
+    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (stopping || children[index] !== child) return;
+      const exit = { index, code, signal };
+      if (policy === 'stop') reportExit(exit);
+      else void restart(index, exit);
+    };
+    if (child.exitCode !== null || child.signalCode !== null) ended(child.exitCode, child.signalCode);
+    else child.once('exit', ended);
+  };
+
+  try {
+    for (let index = 0; index < options.replicas; index++) spawnReplica(index);
     await Promise.all(
       urls.map((url, index) =>
         waitForHealth(url, children[index] as ChildProcess, timeoutMs, () => outputs[index] ?? ''),
       ),
     );
+    // Watched only once all are up: a replica that fails to start fails the start, it is not restarted.
+    children.forEach((child, index) => {
+      watch(index, child);
+    });
     return {
       urls,
       exited,
+      pids: () => children.map((child) => child.pid),
       stop: async (graceMs) => {
         await stop(graceMs);
         process.off('exit', onExit);

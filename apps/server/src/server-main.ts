@@ -24,7 +24,7 @@ const server = await startLabServer(config, hub).catch(async (error: unknown) =>
 });
 
 process.stdout.write(
-  `replica ${config.replicaIndex + 1}/${config.replicas} (${server.replicaId}) serves ${[...server.labs.keys()].join(', ')} on ${server.url}\n`,
+  `replica ${config.replicaIndex + 1}/${config.replicas} (${server.replicaId}, pid ${process.pid}) serves ${[...server.labs.keys()].join(', ')} on ${server.url}\n`,
 );
 
 // In the shutdown's stages: requests in flight finish first, then the pools close, then any service

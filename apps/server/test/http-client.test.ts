@@ -1,77 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  allCheckers,
-  callSession,
-  createRng,
-  type Op,
-  type OpRequest,
-  opContextFor,
-  withdrawStorm,
-} from '@concurrency-lab/harness';
-import { type HttpExchange, HttpLabStore, HttpPools, openHttpSession } from '@concurrency-lab/http-client';
+import { allCheckers, createRng, withdrawStorm } from '@concurrency-lab/harness';
+import { HttpLabStore, HttpPools, openHttpSession } from '@concurrency-lab/http-client';
 import { ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driveOverHttp, hooks } from './http-drive.ts';
 import { ADMIN_TOKEN, type ServerFixture, startServerFixture } from './lab-server-fixture.ts';
 
 // The HTTP client of packages/http-client against the real server over the real Postgres: the
 // harness's requests, history and checkers, with the lab on the other side of a socket.
-
-/** The hooks of one op sent outside a run (there is nothing to count them into). */
-const hooks = (id: string) =>
-  opContextFor({
-    index: 0,
-    id,
-    process: 0,
-    request: { kind: 'read', accountId: 1 },
-    invokedAt: 0,
-    retries: 0,
-    conflicts: 0,
-    waitedMs: 0,
-  });
-
-/** Runs `ops` from `concurrency` sessions that share `pools`, recording each op as the harness does. */
-const driveOverHttp = async (
-  pools: HttpPools,
-  baseUrl: string,
-  lab: string,
-  ops: readonly OpRequest[],
-  concurrency: number,
-) => {
-  const exchanges = new Map<string, HttpExchange>();
-  const history: Op[] = [];
-  const started = performance.now();
-  let next = 0;
-  const client = async (process: number) => {
-    const session = openHttpSession(pools, {
-      baseUrl,
-      lab,
-      onExchange: (exchange) => exchanges.set(exchange.opId, exchange),
-    });
-    while (next < ops.length) {
-      const index = next++;
-      const request = ops[index];
-      if (!request || request.kind === 'read') continue;
-      const op: Op = {
-        index,
-        id: `http-${index}`,
-        process,
-        request,
-        invokedAt: performance.now() - started,
-        retries: 0,
-        conflicts: 0,
-        waitedMs: 0,
-      };
-      op.outcome = await callSession(session, request, opContextFor(op));
-      op.completedAt = performance.now() - started;
-      // The ledger row carries the server's op id: that is the id the history must know it by.
-      history.push({ ...op, id: exchanges.get(op.id)?.serverOpId ?? op.id });
-    }
-    await session.close();
-  };
-  await Promise.all(Array.from({ length: concurrency }, (_, i) => client(i)));
-  history.sort((a, b) => a.index - b.index);
-  return { history, exchanges: [...exchanges.values()] };
-};
 
 describe('the HTTP client against the real lab server', () => {
   let fixture: ServerFixture;

@@ -12,13 +12,17 @@ import {
 import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
 import { sql } from 'kysely';
 import { nonNegativeChecks } from './migrations/0001-non-negative-checks.ts';
+import { maxValueCheck } from './migrations/0002-max-value-check.ts';
 
 // check_violation: the row the UPDATE produced breaks a CHECK constraint, so the statement (and the
-// ledger insert in its CTE) was rolled back: nothing changed.
+// ledger insert in its CTE) was rolled back: nothing changed. The constraint's name says which rule.
 const CHECK_VIOLATION = '23514';
-const isCheckViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === CHECK_VIOLATION;
+const brokenCheck = (error: unknown): string | undefined => {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === CHECK_VIOLATION ? String(constraint) : undefined;
+};
 
-/** Runs `statement`; no row means no such account or item, a CHECK violation means `refusal`. */
+/** Runs `statement`; no row means no such account or item, a broken CHECK the reason it names. */
 const guarded = async <R, V>(
   statement: () => Promise<R | undefined>,
   value: (row: R) => V,
@@ -28,7 +32,9 @@ const guarded = async <R, V>(
     const row = await statement();
     return row ? ok(value(row)) : fail('not_found');
   } catch (error) {
-    if (isCheckViolation(error)) return fail(refusal);
+    const check = brokenCheck(error);
+    if (check === 'balance_at_most_max_value') return fail('limit_exceeded');
+    if (check !== undefined) return fail(refusal);
     throw error;
   }
 };
@@ -47,7 +53,11 @@ export const checkConstraintLab: Lab = {
   expect: everyScenario('safe'),
   noGap:
     'its change is one UPDATE statement checked by the database; there is no gap between a read and a write',
-  setup: { postgres: { migrations: { '0001-non-negative-checks': nonNegativeChecks } } },
+  setup: {
+    postgres: {
+      migrations: { '0001-non-negative-checks': nonNegativeChecks, '0002-max-value-check': maxValueCheck },
+    },
+  },
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);

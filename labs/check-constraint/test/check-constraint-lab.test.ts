@@ -24,7 +24,11 @@ describe('check-constraint', () => {
     try {
       const { db } = postgresOf(run.context);
       const schema = `lab_${run.context.namespace}`;
-      expect(await constraintsIn(db, schema)).toEqual(['available_not_negative', 'balance_not_negative']);
+      expect(await constraintsIn(db, schema)).toEqual([
+        'available_not_negative',
+        'balance_at_most_max_value',
+        'balance_not_negative',
+      ]);
       await checkConstraintLab.store(run.context).reset(withdrawStorm({ balance: 3 }).initialState);
       // Even a write that bypasses the lab cannot break the rule: the database itself refuses it.
       await expect(sql`UPDATE accounts SET balance = -1 WHERE id = 1`.execute(db)).rejects.toMatchObject({

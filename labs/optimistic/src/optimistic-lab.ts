@@ -8,6 +8,8 @@ import {
   itemSubject,
   type Lab,
   type LabContext,
+  limitExceeded,
+  MAX_VALUE,
   type OpContext,
   type Outcome,
   ok,
@@ -89,6 +91,7 @@ export const optimisticLab: Lab = {
         const read = await store.readAccount(id);
         if (!read) return fail('not_found');
         if (read.balance + delta < 0) return fail('insufficient_funds');
+        if (read.balance + delta > MAX_VALUE) return limitExceeded(`account ${id}`, read.balance, delta);
         await op.raceWindow();
         const [row] = (await setBalanceIfUnchanged(ctx, op, read, delta, kind).execute(db)).rows;
         return row && ok(row.balance);

@@ -41,8 +41,9 @@ export const redisLockLab: Lab = {
           if (set === 'OK') return { lock: { key, token } };
           return { refused: { reason: 'lock_unavailable', message: `${key} is held by another client` } };
         } catch (error) {
-          // No lock, so nothing was written: a known failure, tried again until the timeout.
-          return { refused: { reason: 'lock_unavailable', message: (error as Error).message } };
+          // No lock, so nothing was written. The one lock node did not answer: 0 of 1 is no quorum,
+          // which the guard tries again for a moment, not for the whole acquire timeout.
+          return { refused: { reason: 'quorum_unavailable', message: (error as Error).message } };
         }
       },
       async release({ key, token }) {

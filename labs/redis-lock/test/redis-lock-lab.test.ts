@@ -97,13 +97,14 @@ describe('redis-lock', () => {
     }
   });
 
-  it('fails with lock_unavailable naming the URL, within the acquire timeout, when its Redis is down', async () => {
+  // The acquire timeout is ten minutes and this test may take 30 s: waiting for it would fail the test.
+  it('fails with quorum_unavailable naming the URL when its Redis is down, without waiting the acquire timeout', async () => {
     const [node] = await startRedisNodes(1);
     if (!node) throw new Error('no node');
     const client = await connectRedis(node.url, { commandTimeoutMs: 200 });
     const run = await hub.prepare(
       { ...redisLockLab, needs: ['postgres'] },
-      { options: resolveLabOptions(redisLockLab, { 'acquire-timeout': 500 }) },
+      { options: resolveLabOptions(redisLockLab, { 'acquire-timeout': 600_000 }) },
     );
     try {
       const context: LabContext = {
@@ -113,17 +114,16 @@ describe('redis-lock', () => {
       await redisLockLab.store(context).reset(SEED);
       const session = await redisLockLab.open(context);
       await node.stop();
-      const started = performance.now();
       const outcome = await session.withdraw(1, 10, recordingOp().op);
-      expect(outcome).toMatchObject({ type: 'fail', reason: 'lock_unavailable' });
+      expect(outcome).toMatchObject({ type: 'fail', reason: 'quorum_unavailable' });
       expect(outcome.type === 'fail' && outcome.message).toContain(node.url);
-      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(await redisLockLab.store(context).readAccount(1)).toMatchObject({ balance: 100, version: 0 });
     } finally {
       await run.release();
       await closeRedis(client);
       await node.stop();
     }
-  });
+  }, 30_000);
 
   // The full storm is the conformance suite's; this asserts what waiting costs, on a tenth of it.
   it('waits and retries for the lock on a storm at concurrency 100 with its default options', async () => {

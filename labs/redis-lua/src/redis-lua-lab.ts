@@ -14,7 +14,7 @@ import {
   scriptFailure,
   withScripts,
 } from '@concurrency-lab/redis';
-import { REDIS_LUA_SCRIPTS, type RedisLuaCommands } from './redis-lua-scripts.ts';
+import { countFromScript, REDIS_LUA_SCRIPTS, type RedisLuaCommands } from './redis-lua-scripts.ts';
 
 /**
  * The state lives in Redis, and each operation is one Lua script (./scripts):
@@ -52,7 +52,7 @@ export const redisLuaLab: Lab = {
           accountSubject(accountId),
         ),
       );
-      return reply[0] === 'ok' ? ok(reply[1]) : scriptFailure(reply);
+      return reply[0] === 'ok' ? ok(countFromScript(reply[1])) : scriptFailure(reply);
     };
     return sessionFrom({
       withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
@@ -61,7 +61,9 @@ export const redisLuaLab: Lab = {
         const reply = await redisCall(redis, () =>
           scripts.labReserve(keys.item(sku), keys.ledger, qty, op.id, ctx.lab, itemSubject(sku)),
         );
-        return reply[0] === 'ok' ? ok({ available: reply[1], reserved: reply[2] }) : scriptFailure(reply);
+        return reply[0] === 'ok'
+          ? ok({ available: countFromScript(reply[1]), reserved: countFromScript(reply[2]) })
+          : scriptFailure(reply);
       },
     });
   },

@@ -1,9 +1,17 @@
 import { type FailReply, luaScript } from '@concurrency-lab/redis';
 
-/** change-balance.lua's reply: the balance after, or a refusal. */
-export type BalanceReply = readonly ['ok', number] | FailReply;
-/** reserve.lua's reply: available and reserved after, or a refusal. */
-export type ReserveReply = readonly ['ok', number, number] | FailReply;
+/** change-balance.lua's reply: the balance after (decimal text, exact), or a refusal. */
+export type BalanceReply = readonly ['ok', string] | FailReply;
+/** reserve.lua's reply: available and reserved after (decimal text), or a refusal. */
+export type ReserveReply = readonly ['ok', string, string] | FailReply;
+
+/** A count a script replied as text; anything but a safe integer is an error, never a rounded guess. */
+export const countFromScript = (text: string): number => {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value))
+    throw new Error(`a Lua script replied ${JSON.stringify(text)} where a count belongs`);
+  return value;
+};
 
 /** The lab's scripts as commands on its connection (each file states its contract at its top). */
 export interface RedisLuaCommands {

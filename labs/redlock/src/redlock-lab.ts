@@ -1,9 +1,13 @@
 import { type LockClient, lockGuard, lockOptionSpecs, lockSettingsFrom } from '@concurrency-lab/locks';
 import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
-import { namespacedKey, redlockOf } from '@concurrency-lab/redis';
+import { namespacedKey, type RedlockService, redlockOf } from '@concurrency-lab/redis';
+import { NodeHealth } from './node-health.ts';
 import { ExecutionError, type Lock, Redlock } from './redlock-package.ts';
 import { refusalFromVotes } from './vote-count.ts';
+
+// One view of the nodes' health per run, shared by its sessions: what one client learned, all know.
+const healthOf = new WeakMap<RedlockService, NodeHealth>();
 
 /** The naive steps, each run while holding a Redlock (a majority of independent Redis nodes). */
 export const redlockLab: Lab = {
@@ -17,7 +21,10 @@ export const redlockLab: Lab = {
   options: lockOptionSpecs({ ttlMs: 10_000, acquireTimeoutMs: 30_000, baseMs: 5, capMs: 500 }),
   store: postgresStore,
   open: async (ctx) => {
-    const { nodes } = redlockOf(ctx);
+    const service = redlockOf(ctx);
+    const { nodes } = service;
+    const health = healthOf.get(service) ?? new NodeHealth(nodes);
+    healthOf.set(service, health);
     const urlOf = (client: unknown) => nodes.find((node) => node.client === client)?.url ?? 'a Redlock node';
     const { ttlMs, ...settings } = lockSettingsFrom(ctx.options);
     // One attempt per call: the shared lock guard does the retrying, with backoff and a deadline.
@@ -29,6 +36,7 @@ export const redlockLab: Lab = {
       async tryAcquire(key) {
         try {
           const held = await redlock.acquire([key], ttlMs);
+          void held.attempts.at(-1)?.then((votes) => health.record(votes));
           // Getting a majority took so long that the lock is already invalid: treat it as not had.
           if (held.expiration > Date.now()) return { lock: held };
           await held.release().catch(() => {});
@@ -38,9 +46,12 @@ export const redlockLab: Lab = {
           // The package says only "no quorum"; the votes say whether the lock was held or nodes were down.
           const votes = await error.attempts.at(-1);
           if (!votes) throw error;
+          health.record(votes);
           return { refused: refusalFromVotes(votes, urlOf) };
         }
       },
+      // Without a quorum of nodes up, no try can succeed: say so at once instead of asking again.
+      knownRefusal: () => health.refusal(),
       async release(held) {
         // Deletes the lock only on the nodes where it is still ours; the TTL covers a failure here.
         await held.release().catch(() => {});

@@ -1,4 +1,4 @@
-import { SCENARIOS } from '@concurrency-lab/harness';
+import { runScenario, SCENARIOS, withdrawStorm } from '@concurrency-lab/harness';
 import {
   type LabContext,
   type LabOptionValue,
@@ -78,7 +78,10 @@ describe('redlock tells contention from lost quorum', () => {
       expect(outcome).toMatchObject({ type: 'fail', reason: 'quorum_unavailable' });
       const message = outcome.type === 'fail' ? (outcome.message ?? '') : '';
       for (const node of nodes.slice(0, 3)) expect(message).toContain(node.url);
-      expect(message).toMatch(/2 for, 0 held by another client, 3 not answering; quorum 3 of 5/);
+      // Paused: the votes tell. Stopped: the connections already say so, and no vote is asked for.
+      expect(message).toMatch(
+        /2 for, 0 held by another client, 3 not answering; quorum 3 of 5|3 of 5 Redlock nodes are down, fewer than the quorum of 3 left/,
+      );
       expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
       await run.release();
@@ -116,6 +119,51 @@ describe('redlock tells contention from lost quorum', () => {
       await run.release();
     }
   });
+});
+
+describe('redlock without a quorum fails fast', () => {
+  // The acquire timeout is ten minutes: an operation that waited for it would fail the test's 60 s.
+  it.each([
+    ['killed', (node: RedisNode) => node.kill()],
+    ['paused', (node: RedisNode) => node.pause()],
+  ])(
+    'with 3 of 5 nodes %s, every operation of a run fails quorum_unavailable, not after the acquire timeout, and locks are granted again once they are back',
+    async (_how, disturb) => {
+      const { run, context, session } = await openOnOwnNodes({ 'acquire-timeout': 600_000 });
+      try {
+        for (const node of nodes.slice(0, 3)) await disturb(node);
+        const result = await runScenario({
+          lab: { ...redlockLab, needs: ['postgres'] },
+          scenario: withdrawStorm({ balance: 100, count: 200 }),
+          context,
+          concurrency: 20,
+        });
+        expect(result.counts).toMatchObject({ ok: 0, fail: { quorum_unavailable: 200 }, info: 0 });
+        // Only the first tries of the first clients asked the nodes; every later one knew the answer.
+        expect(result.contention.retries).toBeLessThanOrEqual(20);
+        const last = result.history.at(-1)?.outcome;
+        const message = last?.type === 'fail' ? (last.message ?? '') : '';
+        for (const node of nodes.slice(0, 3)) expect(message).toContain(node.url);
+        expect(message).toMatch(/3 of 5 Redlock nodes are down, fewer than the quorum of 3 left/);
+        expect(await redlockLab.store(context).readAccount(1)).toMatchObject({ balance: 100, version: 0 });
+        expect(await redlockLab.store(context).readLedger()).toEqual([]);
+
+        for (const node of nodes.slice(0, 3)) {
+          if (node.state === 'paused') node.resume();
+          else await node.restart();
+        }
+        let outcome = await session.withdraw(1, 10, op());
+        for (let tries = 0; outcome.type !== 'ok' && tries < 50; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          outcome = await session.withdraw(1, 10, op());
+        }
+        expect(outcome).toEqual({ type: 'ok', value: 90 });
+      } finally {
+        await run.release();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('refusalFromVotes', () => {

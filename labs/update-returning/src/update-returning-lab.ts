@@ -6,6 +6,7 @@ import {
   itemSubject,
   type Lab,
   type LabContext,
+  MAX_VALUE,
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
@@ -13,7 +14,7 @@ import { type LabDatabase, postgresOf, postgresStore } from '@concurrency-lab/po
 import { type Kysely, sql } from 'kysely';
 
 /**
- * One statement per operation: the condition (`balance + delta >= 0`, `available >= qty`) is
+ * One statement per operation: the condition (`balance + delta` within 0 to MAX_VALUE, `available >= qty`) is
  * checked by Postgres on the row it is updating, under that row's lock, so there is no gap between
  * a read and a write for anyone to slip into. The CTE writes the ledger row in the same statement.
  */
@@ -27,7 +28,7 @@ export const changeBalanceSql = (
   sql<{ balance: number }>`
     WITH changed AS (
       UPDATE accounts SET balance = balance + ${delta}, version = version + 1
-      WHERE id = ${accountId} AND balance + ${delta} >= 0
+      WHERE id = ${accountId} AND balance + ${delta} BETWEEN 0 AND ${MAX_VALUE}
       RETURNING balance),
     logged AS (
       INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
@@ -74,7 +75,9 @@ export const updateReturningLab: Lab = {
     const changeBalance = async (accountId: number, delta: number, kind: ChangeKind, opId: string) => {
       const [row] = (await changeBalanceSql(ctx, opId, accountId, delta, kind).execute(db)).rows;
       if (row) return ok(row.balance);
-      return fail((await exists(db, 'accounts', accountId)) ? 'insufficient_funds' : 'not_found');
+      // Only a withdrawal can go below 0, and only a deposit past the largest value kept.
+      if (!(await exists(db, 'accounts', accountId))) return fail('not_found');
+      return fail(delta < 0 ? 'insufficient_funds' : 'limit_exceeded');
     };
     return sessionFrom({
       withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),

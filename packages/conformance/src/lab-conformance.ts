@@ -4,6 +4,7 @@ import {
   expectationsFor,
   type Lab,
   type LabOptionValue,
+  MAX_VALUE,
   type OpContext,
   openSession,
   resolveLabOptions,
@@ -47,10 +48,14 @@ const INITIAL: State = {
   items: [{ sku: 'sku-a', available: 10, reserved: 0, version: 0 }],
 };
 
+/** One account a deposit away from the largest value kept. */
+const NEAR_LIMIT: State = { accounts: [{ id: 1, balance: MAX_VALUE - 1, version: 0 }], items: [] };
+
 /**
  * Holds `lab` to its claims, as kysely runs one suite over every dialect: on every scenario it
  * supports (at the size its builder gives for the claim), with each option choice that changes the
- * claim, it must be exactly as safe or unsafe as it declares; and bad input must change nothing.
+ * claim, it must be exactly as safe or unsafe as it declares; bad input must change nothing; and no
+ * balance may pass MAX_VALUE (the model's one range) or be kept rounded.
  */
 export const describeLabConformance = (lab: Lab): void => {
   describe(`${lab.name} conformance`, () => {
@@ -114,6 +119,32 @@ export const describeLabConformance = (lab: Lab): void => {
           items: [{ sku: 'sku-a', available: 10, reserved: 0 }],
         });
         expect(await store.readLedger()).toEqual([]);
+      } finally {
+        await prepared.release();
+      }
+    });
+
+    it('refuses a deposit past the largest value kept (limit_exceeded, nothing written) and keeps one up to it exactly', async () => {
+      const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });
+      try {
+        const store = lab.store(prepared.context);
+        await store.reset(NEAR_LIMIT);
+        const session = await openSession(lab, prepared.context);
+        for (const [i, amount] of [2, MAX_VALUE].entries()) {
+          expect(await session.deposit(1, amount, opContext(`over${i}`))).toMatchObject({
+            type: 'fail',
+            reason: 'limit_exceeded',
+          });
+        }
+        expect(await store.readAccount(1)).toMatchObject({ balance: MAX_VALUE - 1 });
+        expect(await store.readLedger()).toEqual([]);
+        // Exactly up to the limit: the answer, the state and the ledger all hold 2^53 - 1, not 2^53.
+        expect(await session.deposit(1, 1, opContext('up-to'))).toEqual({ type: 'ok', value: MAX_VALUE });
+        await session.close();
+        expect(await store.readAccount(1)).toMatchObject({ balance: MAX_VALUE });
+        expect(await store.readLedger()).toEqual([
+          expect.objectContaining({ opId: 'up-to', delta: 1, resultingValue: MAX_VALUE }),
+        ]);
       } finally {
         await prepared.release();
       }

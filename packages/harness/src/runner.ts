@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Expectation,
   expectationFor,
@@ -11,6 +12,7 @@ import {
   verdictMatches,
 } from '@concurrency-lab/model';
 import { allCheckers } from './checker/all-checkers.ts';
+import { historyChecker } from './checker/history-checker.ts';
 import type { Checker, Verdict } from './checker/verdict.ts';
 import { opContextFor } from './client/op-context.ts';
 import { callSession } from './client/session-call.ts';
@@ -49,6 +51,11 @@ export interface RunOptions {
   readonly nemeses?: readonly Nemesis[];
   readonly checker?: Checker;
   readonly onProgress?: (progress: Progress) => void;
+  /**
+   * Aborted: the clients take no further operation, those in flight get INTERRUPT_GRACE_MS to finish
+   * (then they are recorded as `info`), and the run returns what it has, marked `interrupted`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Everything `lab run --json` prints: the verdict, what was expected, and what it cost. */
@@ -71,9 +78,33 @@ export interface RunResult extends RunStats {
   readonly initialState: Awaited<ReturnType<LabStore['readState']>>;
   readonly finalState: Awaited<ReturnType<LabStore['readState']>>;
   readonly history: History;
+  /**
+   * True when the run was stopped (RunOptions.signal) before every planned operation was issued: the
+   * verdict then covers what was done, without the scenario's exact outcome. Optional for results
+   * written before it existed.
+   */
+  readonly interrupted?: boolean;
+  /** Operations the scenario planned; `counts.total` of them were issued. */
+  readonly plannedOps?: number;
+  /** Why the final state is missing (empty) from an interrupted run: it could not be read any more. */
+  readonly finalStateError?: string;
 }
 
+/** How long an interrupted run waits for the operations it already sent. */
+export const INTERRUPT_GRACE_MS = 2_000;
+/** How long an interrupted run tries to read the final state and the ledger (the database may be stopping too). */
+const FINAL_READ_MS = 5_000;
+
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** `work`, or a rejection once `ms` have passed. */
+const within = <T>(ms: number, what: string, work: Promise<T>): Promise<T> =>
+  Promise.race([
+    work,
+    sleep(ms, undefined, { ref: false }).then(() => {
+      throw new Error(`${what} took longer than ${ms} ms`);
+    }),
+  ]);
 
 /** Calls the session (or the store, for reads); any exception becomes `info`: its effect is unknown. */
 const invoke = async (
@@ -141,8 +172,9 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   let done = 0;
   let lastReport = 0;
 
+  const signal = options.signal;
   const client = async (process: number, session: LabSession) => {
-    while (nextIndex < requests.length) {
+    while (nextIndex < requests.length && !signal?.aborted) {
       const index = nextIndex++;
       const request = requests[index] as OpRequest;
       const op: Op = {
@@ -156,7 +188,10 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
         waitedMs: 0,
       };
       history.push(op);
-      op.outcome = await invoke(session, store, request, opContextFor(op, nemeses));
+      const outcome = await invoke(session, store, request, opContextFor(op, nemeses));
+      // An interrupted run that stopped waiting has already recorded this op as unknown.
+      if (op.outcome) return;
+      op.outcome = outcome;
       op.completedAt = now();
       tally.add(op);
       done++;
@@ -167,22 +202,49 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     }
   };
 
+  const clients = Promise.all(sessions.map((session, i) => client(i, session))).then(() => true);
+  let finished = false;
   try {
-    await Promise.all(sessions.map((session, i) => client(i, session)));
+    finished = await (signal ? Promise.race([clients, graceAfter(signal).then(() => false)]) : clients);
   } finally {
+    // Operations still in flight after the grace: their effect is unknown, and they stay so.
+    for (const op of history) {
+      if (op.outcome) continue;
+      op.outcome = { type: 'info', error: 'the run was interrupted before this operation answered' };
+      op.completedAt = now();
+    }
     await Promise.allSettled(sessions.map((s) => s.close()));
   }
   const durationMs = now();
   history.sort((a, b) => a.index - b.index);
+  const interrupted = !finished || history.length < requests.length;
 
-  const [finalState, ledger] = await Promise.all([store.readState(), store.readLedger()]);
-  const verdict = (options.checker ?? allCheckers).check({
-    initial: initialState,
-    final: finalState,
-    history,
-    ledger,
-    expected: scenario.expected,
-  });
+  const checker = options.checker ?? allCheckers;
+  // The scenario's exact outcome is a promise about the whole run; a partial run is held to the rest.
+  const expected = interrupted ? {} : scenario.expected;
+  let finalState: RunResult['finalState'] = { accounts: [], items: [] };
+  let verdict: Verdict;
+  let finalStateError: string | undefined;
+  try {
+    const reads = Promise.all([store.readState(), store.readLedger()]);
+    const [final, ledger] = interrupted
+      ? await within(FINAL_READ_MS, 'reading the final state', reads)
+      : await reads;
+    finalState = final;
+    verdict = checker.check({ initial: initialState, final, history, ledger, expected });
+  } catch (error) {
+    if (!interrupted) throw error;
+    // Ctrl-C reaches an embedded database too: what the history alone shows is all there is to check.
+    finalStateError = errorText(error);
+    const fromHistory = historyChecker.check({
+      initial: initialState,
+      final: finalState,
+      history,
+      ledger: [],
+      expected,
+    });
+    verdict = { valid: fromHistory.valid === false ? false : 'unknown', violations: fromHistory.violations };
+  }
   const matchesExpectation = verdictMatches(expectation, verdict.valid);
   return {
     lab: lab.name,
@@ -201,5 +263,18 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     initialState,
     finalState,
     history,
+    interrupted,
+    plannedOps: requests.length,
+    ...(finalStateError === undefined ? {} : { finalStateError }),
   };
 };
+
+/** Resolves INTERRUPT_GRACE_MS after `signal` aborts (never, if it does not). */
+const graceAfter = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const wait = () => {
+      setTimeout(resolve, INTERRUPT_GRACE_MS).unref();
+    };
+    if (signal.aborted) wait();
+    else signal.addEventListener('abort', wait, { once: true });
+  });

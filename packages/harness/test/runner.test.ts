@@ -1,7 +1,25 @@
-import { resolveLabOptions } from '@concurrency-lab/model';
+import { type Outcome, resolveLabOptions } from '@concurrency-lab/model';
 import { describe, expect, it } from 'vitest';
 import { runScenario, withdrawStorm } from '../src/index.ts';
 import { memoryLab } from './memory-lab.ts';
+
+/** `lab` with each withdrawal passed through `wrap` (which gets the 1-based call number and the lab's own). */
+const wrapWithdraw = (
+  lab: ReturnType<typeof memoryLab>,
+  wrap: (call: number, withdraw: () => Promise<Outcome<number>>) => Promise<Outcome<number>>,
+): ReturnType<typeof memoryLab> => {
+  let calls = 0;
+  return {
+    ...lab,
+    open: async (ctx) => {
+      const session = await lab.open(ctx);
+      return {
+        ...session,
+        withdraw: (id, amount, op) => wrap(++calls, () => session.withdraw(id, amount, op)),
+      };
+    },
+  };
+};
 
 const context = (lab: string) => ({
   lab,
@@ -85,6 +103,71 @@ describe('runScenario', () => {
       expect(result.finalState.accounts[0]?.balance).toBe(100);
     }
     expect(lab.calls.raceWindow).toBe(0);
+  });
+
+  it('stops issuing operations when its signal aborts, and returns what it did, marked interrupted', async () => {
+    const controller = new AbortController();
+    const result = await runScenario({
+      lab: wrapWithdraw(memoryLab(), (call, withdraw) => {
+        if (call === 10) controller.abort();
+        return withdraw();
+      }),
+      scenario: withdrawStorm({ balance: 100, count: 80 }),
+      context: context('memory'),
+      concurrency: 1,
+      signal: controller.signal,
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.plannedOps).toBe(80);
+    expect(result.counts.total).toBe(10);
+    expect(result.history.every((op) => op.outcome?.type === 'ok')).toBe(true);
+    // A partial run is not held to the whole scenario's outcome (40 ok), only to what it did.
+    expect(result.finalState.accounts[0]?.balance).toBe(80);
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
+    // A complete run reports that it was not interrupted.
+    const whole = await runScenario({
+      lab: memoryLab(),
+      scenario: withdrawStorm({ balance: 100, count: 8 }),
+      context: context('memory'),
+      concurrency: 1,
+    });
+    expect(whole.interrupted).toBe(false);
+  });
+
+  it('after an interruption, records operations that never answer as info, and judges from the history when the state cannot be read', async () => {
+    const controller = new AbortController();
+    const lab = wrapWithdraw(memoryLab(), (call, withdraw) => {
+      if (call === 6) controller.abort();
+      return call > 5 ? new Promise(() => {}) : withdraw();
+    });
+    const hanging: typeof lab = {
+      ...lab,
+      store: (ctx) => {
+        const store = lab.store(ctx);
+        return {
+          ...store,
+          readState: async () => {
+            if (controller.signal.aborted) throw new Error('the database is shutting down');
+            return store.readState();
+          },
+        };
+      },
+    };
+    const result = await runScenario({
+      lab: hanging,
+      scenario: withdrawStorm({ balance: 100, count: 80 }),
+      context: context('memory'),
+      concurrency: 1,
+      signal: controller.signal,
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.counts).toMatchObject({ ok: 5, info: 1, total: 6 });
+    expect(result.history[5]?.outcome).toMatchObject({
+      type: 'info',
+      error: expect.stringMatching(/interrupted/),
+    });
+    expect(result.finalStateError).toMatch(/shutting down/);
+    expect(result.verdict).toEqual({ valid: 'unknown', violations: [] });
   });
 
   it('refuses a scenario the lab does not declare', async () => {

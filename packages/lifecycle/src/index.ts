@@ -7,6 +7,7 @@ export {
   killOnExit,
   onShutdown,
   SHUTDOWN_STAGES,
+  SIGNAL_REPEAT_MS,
   shutdownSignal,
   withoutForeignHooks,
 } from './shutdown.ts';

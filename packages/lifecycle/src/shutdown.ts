@@ -15,10 +15,17 @@ export type ShutdownHandler = (signal: NodeJS.Signals) => void | Promise<void>;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** A graceful shutdown that takes longer than this is cut short: the process must end. */
 const GRACE_MS = 30_000;
+/**
+ * The same signal again within this long is the same request delivered twice, not a second one: a
+ * terminal's Ctrl-C reaches every process of the group, and a wrapper in it (tsx, a shell script) may
+ * relay what it got to this process as well.
+ */
+export const SIGNAL_REPEAT_MS = 500;
 
 const handlers = new Map<ShutdownStage, Set<ShutdownHandler>>(SHUTDOWN_STAGES.map((s) => [s, new Set()]));
 let installed = false;
 let stopping: NodeJS.Signals | undefined;
+let stoppingSince = 0;
 
 const exitCodeOf = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 0);
 
@@ -33,6 +40,7 @@ const runStages = async (signal: NodeJS.Signals): Promise<void> => {
 
 const onSignal = (signal: NodeJS.Signals): void => {
   if (stopping) {
+    if (signal === stopping && performance.now() - stoppingSince < SIGNAL_REPEAT_MS) return;
     // A second signal means "now": the exit hooks still kill what this process started.
     process.stderr.write(`\n${signal} again: stopping at once\n`);
     process.exit(exitCodeOf(signal));
@@ -47,6 +55,7 @@ const onSignal = (signal: NodeJS.Signals): void => {
     return;
   }
   stopping = signal;
+  stoppingSince = performance.now();
   const deadline = setTimeout(() => {
     process.stderr.write(`shutdown took longer than ${GRACE_MS / 1000} s; stopping at once\n`);
     process.exit(exitCodeOf(signal));

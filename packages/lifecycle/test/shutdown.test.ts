@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { withoutForeignHooks } from '../src/index.ts';
+import { SIGNAL_REPEAT_MS, withoutForeignHooks } from '../src/index.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/stop-in-stages.ts', import.meta.url));
 
@@ -57,10 +57,22 @@ describe('shutdown in stages', () => {
     const run = await start('hang', marker);
     signal(run.child, 'SIGINT');
     while (!run.lines().includes('work hangs')) await new Promise((r) => setTimeout(r, 10));
+    // A second press, not the same one delivered twice (see the next test).
+    await new Promise((r) => setTimeout(r, SIGNAL_REPEAT_MS + 100));
     signal(run.child, 'SIGINT');
     const [code] = await run.exited;
     expect(code).toBe(130);
     expect(existsSync(marker)).toBe(true);
+  });
+
+  it('takes the same signal twice at once for one (a terminal signals the whole group, a wrapper relays it)', async () => {
+    const run = await start('exit-code');
+    signal(run.child, 'SIGINT');
+    signal(run.child, 'SIGINT');
+    const [code] = await run.exited;
+    // The graceful stop ran to its end and set 0; a second request would have stopped it at once with 130.
+    expect(code).toBe(0);
+    expect(run.lines()).toContain('services done');
   });
 
   it('without graceful handlers, dies by the signal as by default, after the last-resort clean-up', async () => {

@@ -1,4 +1,4 @@
 export type { LockClient, LockGuardOptions, LockRefusal } from './lock-guard.ts';
-export { LOCK_BACKOFF, lockGuard } from './lock-guard.ts';
+export { LOCK_BACKOFF, lockGuard, UNAVAILABLE_RETRY_MS } from './lock-guard.ts';
 export type { LockOptionDefaults } from './lock-options.ts';
 export { lockOptionSpecs, lockSettingsFrom } from './lock-options.ts';

@@ -12,6 +12,11 @@ export interface LockClient<L> {
   tryAcquire(key: string): Promise<{ readonly lock: L } | { readonly refused: LockRefusal }>;
   /** Gives the lock back. Must not throw: the lock's TTL frees it anyway if this fails. */
   release(lock: L): Promise<void>;
+  /**
+   * A `quorum_unavailable` refusal known without asking (too few lock nodes are up for any try to
+   * succeed), or undefined. The guard then fails at once instead of trying.
+   */
+  knownRefusal?(): LockRefusal | undefined;
 }
 
 export interface LockGuardOptions {
@@ -21,7 +26,16 @@ export interface LockGuardOptions {
   readonly acquireTimeoutMs: number;
   /** Spacing of the tries: capped exponential with full jitter (default LOCK_BACKOFF). */
   readonly backoff?: Pick<BackoffOptions, 'baseMs' | 'capMs'>;
+  /** How long tries refused for `quorum_unavailable` are repeated before the operation fails (default UNAVAILABLE_RETRY_MS). */
+  readonly unavailableRetryMs?: number;
 }
+
+/**
+ * Lost quorum is not contention: waiting the acquire timeout for nodes that are down only makes every
+ * operation slow to fail. A second of tries rides out a blip (a node reconnecting); past it the
+ * operation fails with `quorum_unavailable`, which promises that nothing changed.
+ */
+export const UNAVAILABLE_RETRY_MS = 1_000;
 
 /**
  * The lock sits idle from its release until some waiter's next try, so the cap must stay short next
@@ -35,22 +49,34 @@ export const LOCK_BACKOFF = { baseMs: 2, capMs: 100 } as const;
 /**
  * A Guard that runs each operation while holding `client`'s lock on its subject. It tries again with
  * capped, jittered backoff until the lock is taken or the acquire timeout has passed, then fails with
- * the reason of the last refusal (no change was made). Reports each retry and the time spent waiting.
+ * the reason of the last refusal (no change was made). Refusals for lost quorum are tried again for
+ * `unavailableRetryMs` at most, and a quorum known to be lost (`knownRefusal`) fails at once: the
+ * acquire timeout is for contention. Reports each retry and the time spent waiting.
  */
 export const lockGuard = <L>(client: LockClient<L>, options: LockGuardOptions): Guard => {
   // The deadline is the loop's only bound: a NaN here (an option never resolved) would spin forever.
   if (!Number.isFinite(options.acquireTimeoutMs) || options.acquireTimeoutMs < 0) {
     throw new Error(`acquireTimeoutMs must be a finite number of ms >= 0; got ${options.acquireTimeoutMs}`);
   }
+  const unavailableRetryMs = options.unavailableRetryMs ?? UNAVAILABLE_RETRY_MS;
   return async (subject, op, run) => {
     const started = performance.now();
     const key = options.keyOf(subject);
+    let unavailableSince: number | undefined;
     const outcome = await retryWithBackoff(
-      // The deadline ends the loop; the attempt bound is only there because the helper wants one.
+      // The deadlines end the loop; the attempt bound is only there because the helper wants one.
       { ...(options.backoff ?? LOCK_BACKOFF), maxAttempts: Number.MAX_SAFE_INTEGER },
       async () => {
+        const known = client.knownRefusal?.();
+        if (known) return { refused: known };
         const attempt = await client.tryAcquire(key);
-        if ('lock' in attempt || performance.now() - started >= options.acquireTimeoutMs) return attempt;
+        if ('lock' in attempt) return attempt;
+        const now = performance.now();
+        if (attempt.refused.reason === 'quorum_unavailable') {
+          unavailableSince ??= now;
+          if (now - unavailableSince >= unavailableRetryMs) return attempt;
+        } else unavailableSince = undefined;
+        if (now - started >= options.acquireTimeoutMs) return attempt;
         return RETRY;
       },
       () => ({ refused: { reason: 'lock_unavailable', message: 'attempt limit reached' } }) as const,

@@ -12,6 +12,11 @@ export const FAIL_REASON_TABLE = {
     status: 400,
     meaning: 'the amount is not a positive safe integer (decided before any I/O)',
   },
+  limit_exceeded: {
+    status: 409,
+    meaning:
+      'the change would take a balance past 9007199254740991 (Number.MAX_SAFE_INTEGER), the largest value kept',
+  },
   conflict_retries_exhausted: { status: 409, meaning: 'the row kept changing; the retries ran out' },
   lock_unavailable: { status: 503, meaning: 'the lock was held by others until the acquire timeout' },
   quorum_unavailable: { status: 503, meaning: 'too few lock nodes answered to grant a lock' },

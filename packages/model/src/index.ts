@@ -1,4 +1,4 @@
-export { isValidAmount, rejectInvalidAmount } from './amount.ts';
+export { isValidAmount, limitExceeded, MAX_VALUE, rejectInvalidAmount } from './amount.ts';
 export type { BackoffOptions, RandomSource, RetryHooks, RetryOptionDefaults } from './backoff.ts';
 export {
   backoffCeilingMs,

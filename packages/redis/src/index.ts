@@ -1,3 +1,4 @@
+export { killClients } from './clients.ts';
 export type { RedisConnectionOptions } from './connection.ts';
 export {
   closeRedis,

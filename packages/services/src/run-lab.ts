@@ -11,14 +11,22 @@ export interface RunLabOptions {
   readonly seed?: number;
   readonly raceWindowMs?: number;
   readonly onProgress?: (progress: Progress) => void;
+  /** Stops the run early; it still returns what it did, marked `interrupted` (see RunOptions.signal). */
+  readonly signal?: AbortSignal;
+  /** The run's namespace (its schema is schemaNameFor(namespace)); default: a fresh one. */
+  readonly namespace?: string;
 }
 
-/** Prepares the lab's services in a fresh namespace, runs the scenario, and releases them. */
+/**
+ * Prepares the lab's services in a namespace of its own, runs the scenario, and releases them (the
+ * run's schema and keys are removed), whether it ran to its end, was interrupted or failed.
+ */
 export const runLab = async (hub: ServiceHub, run: RunLabOptions): Promise<RunResult> => {
+  const { namespace, ...rest } = run;
   const options = run.options ?? resolveLabOptions(run.lab, {});
-  const prepared = await hub.prepare(run.lab, { options });
+  const prepared = await hub.prepare(run.lab, { options, ...(namespace === undefined ? {} : { namespace }) });
   try {
-    return await runScenario({ ...run, context: prepared.context });
+    return await runScenario({ ...rest, context: prepared.context });
   } finally {
     await prepared.release();
   }

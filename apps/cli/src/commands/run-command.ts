@@ -1,11 +1,12 @@
 import { isScenarioName, type Progress, scenarioNamed, writeHistoryJsonl } from '@concurrency-lab/harness';
 import { labNamed, labNames } from '@concurrency-lab/labs';
+import { onShutdown } from '@concurrency-lab/lifecycle';
 import { SCENARIO_NAMES, supportedScenarios } from '@concurrency-lab/model';
 import { runLab } from '@concurrency-lab/services';
-import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
 import { PROJECT_VERSION } from '../project-version.ts';
+import { type ProgressReporter, progressReporter } from '../render/progress.ts';
 import { renderRunReport, runResultJson } from '../render/run-report.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
@@ -21,23 +22,15 @@ interface RunFlags {
   [option: string]: unknown;
 }
 
-/** A progress bar on stderr (only on a terminal): operations done and violations seen so far. */
-const progressBar = () => {
-  if (!process.stderr.isTTY) return { update: (_: Progress) => {}, stop: () => {} };
-  const bar = new SingleBar({
-    format: '  {bar} {value}/{total} ops · {violations} violations so far · {duration}s',
-    stream: process.stderr,
-    hideCursor: true,
-    clearOnComplete: true,
-  });
-  let started = false;
+/** Progress on stderr from the first operation on: operations done, violations seen so far, time left. */
+const runProgress = () => {
+  let reporter: ProgressReporter | undefined;
   return {
     update: (p: Progress) => {
-      if (!started) bar.start(p.total, 0, { violations: 0 });
-      started = true;
-      bar.update(p.done, { violations: p.violations });
+      reporter ??= progressReporter({ total: p.total });
+      reporter.update(p.done, `${p.violations} violations so far`);
     },
-    stop: () => bar.stop(),
+    stop: () => reporter?.stop(),
   };
 };
 
@@ -73,22 +66,44 @@ export const runCommand = (): Command => {
         `lab ${lab.name} does not support scenario ${opts.scenario}; it supports ${supported.join(', ')}`,
       );
     }
-    const bar = progressBar();
-    const result = await withServices((hub) =>
-      runLab(hub, {
-        lab,
-        scenario: scenarioNamed(opts.scenario as (typeof SCENARIO_NAMES)[number]),
-        options,
-        ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
-        seed: opts.seed,
-        raceWindowMs: opts.raceWindowMs,
-        onProgress: bar.update,
-      }),
-    ).finally(() => bar.stop());
-    if (opts.history) await writeHistoryJsonl(userPath(opts.history), result, PROJECT_VERSION);
-    process.stdout.write(
-      opts.json ? `${JSON.stringify(runResultJson(result))}\n` : `${renderRunReport(result, lab.title)}\n`,
-    );
-    process.exitCode = result.matchesExpectation ? 0 : 1;
+    const bar = runProgress();
+    // Ctrl-C or SIGTERM: the run stops issuing operations and returns what it did; then, in the
+    // shutdown's order, its schema and keys are removed and the services this command started stop,
+    // and the partial result is printed before the process exits (130 for Ctrl-C, 143 for SIGTERM).
+    const controller = new AbortController();
+    let finished: Promise<void> = Promise.resolve();
+    const stopRun = onShutdown('work', async (signal) => {
+      process.stderr.write(`\n${signal}: stopping the run (operations in flight may finish first)…\n`);
+      controller.abort(signal);
+      await finished.catch(() => {});
+    });
+    finished = (async () => {
+      const result = await withServices((hub) =>
+        runLab(hub, {
+          lab,
+          scenario: scenarioNamed(opts.scenario as (typeof SCENARIO_NAMES)[number]),
+          options,
+          ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+          seed: opts.seed,
+          raceWindowMs: opts.raceWindowMs,
+          onProgress: bar.update,
+          signal: controller.signal,
+        }),
+      ).finally(() => bar.stop());
+      if (opts.history) await writeHistoryJsonl(userPath(opts.history), result, PROJECT_VERSION);
+      const signal = controller.signal.aborted ? String(controller.signal.reason) : undefined;
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ ...runResultJson(result), ...(signal ? { signal } : {}) })}\n`
+          : `${renderRunReport(result, lab.title, signal)}\n`,
+      );
+      // An interrupted run ends with the signal's exit code (set by the shutdown), not a verdict's.
+      if (!result.interrupted) process.exitCode = result.matchesExpectation ? 0 : 1;
+    })();
+    try {
+      await finished;
+    } finally {
+      stopRun();
+    }
   });
 };

@@ -1,7 +1,14 @@
 import { LABS, labNames } from '@concurrency-lab/labs';
 import { onShutdown } from '@concurrency-lab/lifecycle';
 import { redactUrl } from '@concurrency-lab/postgres';
-import { prepareSharedServices, type ReplicaSet, startReplicaSet } from '@concurrency-lab/server';
+import {
+  describeExit,
+  prepareSharedServices,
+  REPLICA_EXIT_POLICIES,
+  type ReplicaExitPolicy,
+  type ReplicaSet,
+  startReplicaSet,
+} from '@concurrency-lab/server';
 import { ServiceHub } from '@concurrency-lab/services';
 import { Command, InvalidArgumentError, type Option } from 'commander';
 import { addLabOptionFlags, type ChosenLab, chooseLabs, namesFrom } from '../lab-options.ts';
@@ -14,6 +21,7 @@ interface ServeFlags {
   host: string;
   raceWindowMs: number;
   adminToken?: string;
+  onReplicaExit: ReplicaExitPolicy;
   [option: string]: unknown;
 }
 
@@ -31,6 +39,16 @@ export const portNumber = (raw: string): number => {
   return value;
 };
 
+/** For --on-replica-exit: restart or stop. */
+const exitPolicy = (raw: string): ReplicaExitPolicy => {
+  if (!(REPLICA_EXIT_POLICIES as readonly string[]).includes(raw)) {
+    throw new InvalidArgumentError(
+      `${JSON.stringify(raw)} is not accepted: --on-replica-exit must be one of ${REPLICA_EXIT_POLICIES.join(', ')}.`,
+    );
+  }
+  return raw as ReplicaExitPolicy;
+};
+
 /** The labs named in `--labs a,b` (default: every lab), each with the lab-option flags it declares. */
 export const servedLabs = (
   raw: string | undefined,
@@ -40,7 +58,8 @@ export const servedLabs = (
   chooseLabs(raw === undefined ? labNames() : namesFrom(raw, '--labs'), flags, opts, 'served');
 
 /**
- * Runs the replicas until a signal stops them or one exits. On SIGINT/SIGTERM the replicas stop first
+ * Runs the replicas until a signal stops them, or one exits and cannot be restarted (or, with
+ * `--on-replica-exit stop`, one exits at all). On SIGINT/SIGTERM the replicas stop first
  * (each finishes its in-flight requests) and only then the services they use, in the shutdown's
  * stages; the command then exits 0, as a stop that was asked for.
  */
@@ -58,7 +77,7 @@ const serveUntilStopped = async (hub: ServiceHub, start: () => Promise<ReplicaSe
     replicas = await start();
     const ended = await replicas.exited;
     process.stderr.write(
-      `replica ${ended.index + 1} exited unexpectedly (${ended.code ?? ended.signal}); stopping the others\n`,
+      `replica ${ended.index + 1} exited unexpectedly (${describeExit(ended)}); stopping the others\n`,
     );
     return 1;
   } finally {
@@ -96,6 +115,12 @@ export const serveCommand = (): Command => {
     .option(
       '--admin-token <token>',
       'enables POST /admin/reset with this bearer token (default: LAB_ADMIN_TOKEN)',
+    )
+    .option(
+      '--on-replica-exit <policy>',
+      'when a replica dies: restart it while the others keep serving, or stop them all',
+      exitPolicy,
+      'restart',
     );
   const flags = addLabOptionFlags(command);
   return command.action(async (opts: ServeFlags) => {
@@ -111,6 +136,7 @@ export const serveCommand = (): Command => {
         replicas: opts.replicas,
         port: opts.port,
         host: opts.host,
+        onReplicaExit: opts.onReplicaExit,
         env: {
           ...services,
           LAB_LABS: labs.map(({ lab }) => lab.name).join(','),
@@ -138,6 +164,7 @@ export const serveCommand = (): Command => {
             ]
           : []),
         `Try:   curl -s -X POST ${replicas.urls[0]}/labs/${example}/accounts/1/withdraw -H 'content-type: application/json' -d '{"amount": 2}'`,
+        `A replica that dies is ${opts.onReplicaExit === 'restart' ? 'restarted (--on-replica-exit stop stops them all instead)' : 'not restarted: the others stop too'}.`,
         'Ctrl-C stops the replicas, then the services this command started.',
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

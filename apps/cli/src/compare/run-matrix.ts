@@ -9,7 +9,7 @@ import {
   VERDICT_TEXT,
 } from '@concurrency-lab/report';
 import { runLab, type ServiceHub } from '@concurrency-lab/services';
-import { MultiBar, Presets } from 'cli-progress';
+import { progressReporter } from '../render/progress.ts';
 import { runResultJson } from '../render/run-report.ts';
 import type { CompareCell } from './compare-plan.ts';
 
@@ -28,73 +28,6 @@ export interface MatrixResults {
   readonly errors: readonly RunError[];
 }
 
-/** Between two progress lines when stderr is not a terminal (LAB_PROGRESS_INTERVAL_MS, else 5 s). */
-const progressIntervalMs = (): number => {
-  const value = Number(process.env.LAB_PROGRESS_INTERVAL_MS);
-  return Number.isSafeInteger(value) && value > 0 ? value : 5_000;
-};
-
-/** `about 3 min left`: the pace so far, kept up for the operations still to run. */
-const timeLeft = (done: number, total: number, elapsedMs: number): string =>
-  done >= total
-    ? 'done'
-    : done > 0
-      ? `about ${formatDuration((elapsedMs * (total - done)) / done)} left`
-      : 'estimating';
-
-/**
- * Progress on stderr: one line per finished run; below them, on a terminal, a bar of operations
- * across the whole matrix with the time left, and elsewhere (a pipe, a CI log) a line every few
- * seconds, so that a long comparison shows it is alive and how long it has to go.
- */
-const matrixProgress = (totalOps: number) => {
-  const started = performance.now();
-  const elapsed = () => performance.now() - started;
-  let done = 0;
-  let run = '';
-  const left = () => timeLeft(done, totalOps, elapsed());
-  if (!process.stderr.isTTY) {
-    const timer = setInterval(() => {
-      const share = totalOps > 0 ? Math.floor((done / totalOps) * 100) : 100;
-      process.stderr.write(
-        `progress: ${formatNumber(done)}/${formatNumber(totalOps)} ops (${share}%) · ${formatDuration(elapsed())} elapsed · ${left()} · ${run}\n`,
-      );
-    }, progressIntervalMs());
-    // Progress must never keep a finished process alive.
-    timer.unref();
-    return {
-      line: (text: string) => process.stderr.write(`${text}\n`),
-      update: (ops: number, label: string) => {
-        done = ops;
-        run = label;
-      },
-      left,
-      stop: () => clearInterval(timer),
-    };
-  }
-  const multi = new MultiBar(
-    {
-      format: '  {bar} {percentage}% · {value}/{total} ops · {left} · {run}',
-      stream: process.stderr,
-      hideCursor: true,
-      clearOnComplete: true,
-      barsize: 24,
-    },
-    Presets.shades_classic,
-  );
-  const bar = multi.create(totalOps, 0, { run: '', left: 'estimating' });
-  return {
-    line: (text: string) => multi.log(`${text}\n`),
-    update: (ops: number, label: string) => {
-      done = ops;
-      run = label;
-      bar.update(ops, { run: label, left: left() });
-    },
-    left,
-    stop: () => multi.stop(),
-  };
-};
-
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -109,7 +42,11 @@ export const runMatrix = async (
   const { repeat } = settings;
   const opsOf = (scenario: Scenario) => scenario.ops(createRng(settings.seed)).length;
   const totalRuns = cells.length * repeat;
-  const progress = matrixProgress(cells.reduce((total, cell) => total + opsOf(cell.scenario) * repeat, 0));
+  // One line per finished run; besides, a bar of operations across the whole matrix on a terminal,
+  // or a line every few seconds with the time left elsewhere.
+  const progress = progressReporter({
+    total: cells.reduce((total, cell) => total + opsOf(cell.scenario) * repeat, 0),
+  });
   const runs: ReportRun[] = [];
   const errors: RunError[] = [];
   let opsBefore = 0;

@@ -55,6 +55,20 @@ export const verdictLine = (result: RunResult): string => {
   return `${what}; ${agreement}`;
 };
 
+/** What an interrupted run did and did not do, in a line or two (nothing for a complete run). */
+const interruptionLines = (result: RunResult, signal: string | undefined): string[] => {
+  if (!result.interrupted) return [];
+  const by = signal ? ` by ${signal}` : '';
+  const lines = [
+    `${styleText('yellow', 'Interrupted')}${by} after ${result.counts.total} of ${result.plannedOps ?? '?'} operations: the verdict covers those, not the scenario's exact outcome.`,
+  ];
+  if (result.finalStateError)
+    lines.push(
+      `The final state could not be read (${result.finalStateError}): only the history was checked.`,
+    );
+  return [...lines.flatMap((line) => wrapText(line, TERMINAL_WIDTH)), ''];
+};
+
 /** A labelled paragraph of the report, its lines after the first under the text, not the label. */
 const paragraph = (label: string, text: string): string =>
   wrapText(text, TERMINAL_WIDTH, label, ' '.repeat(11)).join('\n');
@@ -82,8 +96,11 @@ const lockWaitText = (c: RunResult['contention']): string => {
   );
 };
 
-/** The human-readable report of one run, as `lab run` prints it; every line fits 100 columns. */
-export const renderRunReport = (result: RunResult, title?: string): string => {
+/**
+ * The human-readable report of one run, as `lab run` prints it; every line fits 100 columns.
+ * `signal` names what interrupted it.
+ */
+export const renderRunReport = (result: RunResult, title?: string, signal?: string): string => {
   const options = Object.entries(result.options)
     .map(([k, v]) => ` --${k} ${v}`)
     .join('');
@@ -96,6 +113,7 @@ export const renderRunReport = (result: RunResult, title?: string): string => {
   const { latencyMs: l, contention: c } = result;
   const attempts = c.attemptsPerOk === 1 ? '1 attempt' : `${c.attemptsPerOk} attempts`;
   return [
+    ...interruptionLines(result, signal),
     paragraph(`${bold('Lab')}        `, `${result.lab}${options}${title ? ` — ${title}` : ''}`),
     paragraph(
       `${bold('Scenario')}   `,

@@ -2,7 +2,8 @@
 --
 -- Contract: moves ARGV[1] units of the item hash KEYS[1] from `available` to `reserved` and appends
 -- the change to the ledger stream KEYS[2] - both or neither; available + reserved never changes.
--- Replies {'ok', available after, reserved after} or {'fail', reason}:
+-- Replies {'ok', available after, reserved after} (decimal strings, as change-balance.lua says why)
+-- or {'fail', reason}:
 --   not_found      the item hash does not exist, or lacks either field (nothing is created or completed:
 --                  a half-written item is not an item this script may guess the rest of)
 --   out_of_stock   fewer than ARGV[1] units are available (0 available included); nothing changes
@@ -21,9 +22,11 @@ end
 if tonumber(available) < qty then
   return {'fail', 'out_of_stock'}
 end
-local left = redis.call('HINCRBY', KEYS[1], 'available', -qty)
-local reserved = redis.call('HINCRBY', KEYS[1], 'reserved', qty)
+redis.call('HINCRBY', KEYS[1], 'available', -qty)
+redis.call('HINCRBY', KEYS[1], 'reserved', qty)
 redis.call('HINCRBY', KEYS[1], 'version', 1)
+-- Redis's own decimal text of the new counts: exact, where a Lua number's tostring() is not.
+local after = redis.call('HMGET', KEYS[1], 'available', 'reserved')
 redis.call('XADD', KEYS[2], '*', 'op', ARGV[2], 'lab', ARGV[3], 'subject', ARGV[4], 'kind', 'reserve',
-  'delta', -qty, 'value', left)
-return {'ok', left, reserved}
+  'delta', '-' .. ARGV[1], 'value', after[1])
+return {'ok', after[1], after[2]}
