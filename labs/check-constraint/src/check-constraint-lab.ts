@@ -9,8 +9,14 @@ import {
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
-import { sql } from 'kysely';
+import {
+  basketRows,
+  type LabDatabase,
+  postgresOf,
+  postgresStore,
+  transferRows,
+} from '@concurrency-lab/postgres';
+import { type Kysely, sql } from 'kysely';
 import { nonNegativeChecks } from './migrations/0001-non-negative-checks.ts';
 
 // check_violation: the row the UPDATE produced breaks a CHECK constraint, so the statement (and the
@@ -36,7 +42,9 @@ const guarded = async <R, V>(
 /**
  * A plain, unconditional UPDATE (`balance = balance - $1`) on a table that declares the rule as a
  * CHECK constraint: Postgres applies the change under the row lock and rejects the resulting row if
- * it breaks the rule, so the application never decides from a value that may be stale.
+ * it breaks the rule, so the application never decides from a value that may be stale. A transfer
+ * or a basket is the same statements, one per row in id order, in one transaction: a refused row
+ * rolls back the rows before it.
  */
 export const checkConstraintLab: Lab = {
   name: 'check-constraint',
@@ -51,7 +59,13 @@ export const checkConstraintLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const changeBalance = (accountId: number, delta: number, kind: ChangeKind, opId: string) =>
+    const changeBalance = (
+      on: Kysely<LabDatabase>,
+      accountId: number,
+      delta: number,
+      kind: ChangeKind,
+      opId: string,
+    ) =>
       guarded(
         async () =>
           (
@@ -62,31 +76,38 @@ export const checkConstraintLab: Lab = {
               logged AS (
                 INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
                 SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
-              SELECT balance FROM changed`.execute(db)
+              SELECT balance FROM changed`.execute(on)
           ).rows[0],
         (row) => row.balance,
         'insufficient_funds',
       );
+    const reserve = (on: Kysely<LabDatabase>, sku: string, qty: number, kind: ChangeKind, opId: string) =>
+      guarded(
+        async () =>
+          (
+            await sql<{ available: number; reserved: number }>`
+              WITH changed AS (
+                UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty},
+                  version = version + 1
+                WHERE sku = ${sku} RETURNING available, reserved),
+              logged AS (
+                INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+                SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
+              SELECT available, reserved FROM changed`.execute(on)
+          ).rows[0],
+        (row) => ({ available: row.available, reserved: row.reserved }),
+        'out_of_stock',
+      );
     return sessionFrom({
-      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
-      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
-      reserve: (sku, qty, op) =>
-        guarded(
-          async () =>
-            (
-              await sql<{ available: number; reserved: number }>`
-                WITH changed AS (
-                  UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty},
-                    version = version + 1
-                  WHERE sku = ${sku} RETURNING available, reserved),
-                logged AS (
-                  INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-                  SELECT ${op.id}, ${ctx.lab}, ${itemSubject(sku)}, 'reserve', ${-qty}, available FROM changed)
-                SELECT available, reserved FROM changed`.execute(db)
-            ).rows[0],
-          (row) => ({ available: row.available, reserved: row.reserved }),
-          'out_of_stock',
+      withdraw: (accountId, amount, op) => changeBalance(db, accountId, -amount, 'withdraw', op.id),
+      deposit: (accountId, amount, op) => changeBalance(db, accountId, amount, 'deposit', op.id),
+      reserve: (sku, qty, op) => reserve(db, sku, qty, 'reserve', op.id),
+      transfer: (from, to, amount, op) =>
+        transferRows(db, { from, to, amount }, (trx, row) =>
+          changeBalance(trx, row.accountId, row.delta, 'transfer', op.id),
         ),
+      basket: (lines, op) =>
+        basketRows(db, lines, (trx, line) => reserve(trx, line.sku, line.qty, 'basket', op.id)),
     });
   },
 };

@@ -19,7 +19,8 @@ import { REDIS_LUA_SCRIPTS, type RedisLuaCommands } from './redis-lua-scripts.ts
 /**
  * The state lives in Redis, and each operation is one Lua script (./scripts):
  * Redis runs a script from start to end before it serves any other command, so the check, the
- * change and the ledger entry happen as one step that no other client can come between.
+ * change and the ledger entry happen as one step that no other client can come between. A transfer
+ * is one script over both accounts' keys, a basket one over every line's key: all or nothing.
  */
 export const redisLuaLab: Lab = {
   name: 'redis-lua',
@@ -62,6 +63,43 @@ export const redisLuaLab: Lab = {
           scripts.labReserve(keys.item(sku), keys.ledger, qty, op.id, ctx.lab, itemSubject(sku)),
         );
         return reply[0] === 'ok' ? ok({ available: reply[1], reserved: reply[2] }) : scriptFailure(reply);
+      },
+      async transfer(from, to, amount, op) {
+        const reply = await redisCall(redis, () =>
+          scripts.labTransfer(
+            keys.account(from),
+            keys.account(to),
+            keys.ledger,
+            amount,
+            op.id,
+            ctx.lab,
+            accountSubject(from),
+            accountSubject(to),
+          ),
+        );
+        return reply[0] === 'ok' ? ok({ from: reply[1], to: reply[2] }) : scriptFailure(reply);
+      },
+      async basket(lines, op) {
+        const perLine = lines.flatMap((line) => [line.qty, itemSubject(line.sku)]);
+        const reply = await redisCall(redis, () =>
+          scripts.labBasket(
+            lines.length + 1,
+            ...lines.map((line) => keys.item(line.sku)),
+            keys.ledger,
+            op.id,
+            ctx.lab,
+            ...perLine,
+          ),
+        );
+        if (reply[0] !== 'ok') return scriptFailure(reply);
+        const counts = reply.slice(1) as number[];
+        return ok(
+          lines.map((line, i) => ({
+            sku: line.sku,
+            available: counts[2 * i] ?? 0,
+            reserved: counts[2 * i + 1] ?? 0,
+          })),
+        );
       },
     });
   },

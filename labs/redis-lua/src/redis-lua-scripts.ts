@@ -4,6 +4,10 @@ import { type FailReply, luaScript } from '@concurrency-lab/redis';
 export type BalanceReply = readonly ['ok', number] | FailReply;
 /** reserve.lua's reply: available and reserved after, or a refusal. */
 export type ReserveReply = readonly ['ok', number, number] | FailReply;
+/** transfer.lua's reply: both balances after, or a refusal. */
+export type TransferReply = readonly ['ok', number, number] | FailReply;
+/** basket.lua's reply: available and reserved after for each line in turn, or a refusal. */
+export type BasketReply = readonly ['ok', ...number[]] | FailReply;
 
 /** The lab's scripts as commands on its connection (each file states its contract at its top). */
 export interface RedisLuaCommands {
@@ -26,6 +30,19 @@ export interface RedisLuaCommands {
     lab: string,
     subject: string,
   ): Promise<ReserveReply>;
+  /** transfer.lua: keys from, to, ledger; then amount, op id, lab, from's subject, to's subject. */
+  labTransfer(
+    fromKey: string,
+    toKey: string,
+    ledgerKey: string,
+    amount: number,
+    opId: string,
+    lab: string,
+    fromSubject: string,
+    toSubject: string,
+  ): Promise<TransferReply>;
+  /** basket.lua: the number of keys, the items' keys, the ledger key; then op id, lab, and qty, subject per line. */
+  labBasket(keyCount: number, ...keysThenArgs: Array<string | number>): Promise<BasketReply>;
 }
 
 const here = (file: string) => new URL(`./scripts/${file}`, import.meta.url);
@@ -34,4 +51,7 @@ const here = (file: string) => new URL(`./scripts/${file}`, import.meta.url);
 export const REDIS_LUA_SCRIPTS = {
   labChangeBalance: luaScript(here('change-balance.lua'), 2),
   labReserve: luaScript(here('reserve.lua'), 2),
+  labTransfer: luaScript(here('transfer.lua'), 3),
+  // As many keys as the basket has lines, plus the ledger: each call says how many.
+  labBasket: luaScript(here('basket.lua')),
 } as const;

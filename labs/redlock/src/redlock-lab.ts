@@ -1,11 +1,20 @@
-import { type LockClient, lockGuard, lockOptionSpecs, lockSettingsFrom } from '@concurrency-lab/locks';
-import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
+import {
+  guardOperations,
+  type LockClient,
+  lockGuard,
+  lockOptionSpecs,
+  lockSettingsFrom,
+} from '@concurrency-lab/locks';
+import { everyScenario, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 import { namespacedKey, redlockOf } from '@concurrency-lab/redis';
 import { ExecutionError, type Lock, Redlock } from './redlock-package.ts';
 import { refusalFromVotes } from './vote-count.ts';
 
-/** The naive steps, each run while holding a Redlock (a majority of independent Redis nodes). */
+/**
+ * The naive steps, each run while holding a Redlock (a majority of independent Redis nodes) on every
+ * row it touches; a transfer or a basket acquires one per row, in id order.
+ */
 export const redlockLab: Lab = {
   name: 'redlock',
   title: 'Redlock over five Redis nodes',

@@ -9,7 +9,13 @@ import {
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { type LabDatabase, postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import {
+  basketRows,
+  type LabDatabase,
+  postgresOf,
+  postgresStore,
+  transferRows,
+} from '@concurrency-lab/postgres';
 import { type Kysely, sql } from 'kysely';
 
 /**
@@ -34,7 +40,7 @@ export const changeBalanceSql = (
       SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
     SELECT balance FROM changed`;
 
-const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number) =>
+const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number, kind: 'reserve' | 'basket') =>
   sql<{ available: number; reserved: number }>`
     WITH changed AS (
       UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty}, version = version + 1
@@ -42,7 +48,7 @@ const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number) =>
       RETURNING available, reserved),
     logged AS (
       INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-      SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, 'reserve', ${-qty}, available FROM changed)
+      SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
     SELECT available, reserved FROM changed`;
 
 // When no row changed, one more read tells "no such row" from "the condition was false".
@@ -60,6 +66,7 @@ const exists = async (db: Kysely<LabDatabase>, table: 'accounts' | 'stock_items'
   return (await query.executeTakeFirst()) !== undefined;
 };
 
+/** A transfer or a basket is the same statements, one per row in id order, in one transaction. */
 export const updateReturningLab: Lab = {
   name: 'update-returning',
   title: 'Conditional UPDATE … RETURNING',
@@ -71,19 +78,38 @@ export const updateReturningLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const changeBalance = async (accountId: number, delta: number, kind: ChangeKind, opId: string) => {
-      const [row] = (await changeBalanceSql(ctx, opId, accountId, delta, kind).execute(db)).rows;
+    const changeBalance = async (
+      on: Kysely<LabDatabase>,
+      accountId: number,
+      delta: number,
+      kind: ChangeKind,
+      opId: string,
+    ) => {
+      const [row] = (await changeBalanceSql(ctx, opId, accountId, delta, kind).execute(on)).rows;
       if (row) return ok(row.balance);
-      return fail((await exists(db, 'accounts', accountId)) ? 'insufficient_funds' : 'not_found');
+      return fail((await exists(on, 'accounts', accountId)) ? 'insufficient_funds' : 'not_found');
+    };
+    const reserve = async (
+      on: Kysely<LabDatabase>,
+      sku: string,
+      qty: number,
+      kind: 'reserve' | 'basket',
+      opId: string,
+    ) => {
+      const [row] = (await reserveSql(ctx, opId, sku, qty, kind).execute(on)).rows;
+      if (row) return ok({ available: row.available, reserved: row.reserved });
+      return fail((await exists(on, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
     };
     return sessionFrom({
-      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
-      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
-      async reserve(sku, qty, op) {
-        const [row] = (await reserveSql(ctx, op.id, sku, qty).execute(db)).rows;
-        if (row) return ok({ available: row.available, reserved: row.reserved });
-        return fail((await exists(db, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
-      },
+      withdraw: (accountId, amount, op) => changeBalance(db, accountId, -amount, 'withdraw', op.id),
+      deposit: (accountId, amount, op) => changeBalance(db, accountId, amount, 'deposit', op.id),
+      reserve: (sku, qty, op) => reserve(db, sku, qty, 'reserve', op.id),
+      transfer: (from, to, amount, op) =>
+        transferRows(db, { from, to, amount }, (trx, row) =>
+          changeBalance(trx, row.accountId, row.delta, 'transfer', op.id),
+        ),
+      basket: (lines, op) =>
+        basketRows(db, lines, (trx, line) => reserve(trx, line.sku, line.qty, 'basket', op.id)),
     });
   },
 };

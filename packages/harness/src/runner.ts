@@ -8,6 +8,7 @@ import {
   type OpContext,
   type Outcome,
   openSession,
+  unsupportedReason,
   verdictMatches,
 } from '@concurrency-lab/model';
 import { allCheckers } from './checker/all-checkers.ts';
@@ -17,12 +18,12 @@ import { callSession } from './client/session-call.ts';
 import { createRng } from './generator/rng.ts';
 import type { ExpectedOutcome, Scenario } from './generator/scenario.ts';
 import {
+  changesOf,
   type History,
   type Op,
   type OpRequest,
   type OpValue,
-  reportedValue,
-  subjectOf,
+  reportedValues,
 } from './history/op.ts';
 import type { Nemesis } from './nemesis/nemesis.ts';
 import { raceWindow } from './nemesis/race-window.ts';
@@ -91,20 +92,21 @@ const invoke = async (
   }
 };
 
-/** Counts lost updates (repeated values on a decreasing subject) and negative values as they happen. */
+/** Counts lost updates (repeated values where a subject went down) and negative values as they happen. */
 const liveTally = () => {
   const seen = new Map<string, Set<number>>();
   let violations = 0;
   return {
     add(op: Op) {
-      const value = reportedValue(op);
-      if (value === undefined || op.request.kind === 'read' || op.request.kind === 'deposit') return;
-      if (value < 0) violations++;
-      const subject = subjectOf(op.request);
-      const values = seen.get(subject) ?? new Set<number>();
-      if (values.has(value)) violations++;
-      values.add(value);
-      seen.set(subject, values);
+      const down = new Set(changesOf(op.request).flatMap((c) => (c.delta < 0 ? [c.subject] : [])));
+      for (const { subject, value } of reportedValues(op)) {
+        if (value < 0) violations++;
+        if (!down.has(subject)) continue;
+        const values = seen.get(subject) ?? new Set<number>();
+        if (values.has(value)) violations++;
+        values.add(value);
+        seen.set(subject, values);
+      }
     },
     get violations() {
       return violations;
@@ -123,7 +125,10 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const seed = options.seed ?? 1;
   const raceWindowMs = options.raceWindowMs ?? 0;
   const expectation = expectationFor(lab, scenario.name, { options: context.options });
-  if (!expectation) throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}`);
+  if (!expectation) {
+    const why = unsupportedReason(lab, scenario.name, context.options);
+    throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}: ${why}`);
+  }
 
   const store = lab.store(context);
   await store.reset(scenario.initialState);
@@ -154,6 +159,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
         retries: 0,
         conflicts: 0,
         waitedMs: 0,
+        deadlocks: 0,
       };
       history.push(op);
       op.outcome = await invoke(session, store, request, opContextFor(op, nemeses));
