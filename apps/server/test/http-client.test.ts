@@ -6,6 +6,8 @@ import {
   type Op,
   type OpRequest,
   opContextFor,
+  SCENARIOS,
+  scenarioNamed,
   withdrawStorm,
 } from '@concurrency-lab/harness';
 import { type HttpExchange, HttpLabStore, HttpPools, openHttpSession } from '@concurrency-lab/http-client';
@@ -27,6 +29,7 @@ const hooks = (id: string) =>
     retries: 0,
     conflicts: 0,
     waitedMs: 0,
+    deadlocks: 0,
   });
 
 /** Runs `ops` from `concurrency` sessions that share `pools`, recording each op as the harness does. */
@@ -60,6 +63,7 @@ const driveOverHttp = async (
         retries: 0,
         conflicts: 0,
         waitedMs: 0,
+        deadlocks: 0,
       };
       op.outcome = await callSession(session, request, opContextFor(op));
       op.completedAt = performance.now() - started;
@@ -162,6 +166,58 @@ describe('the HTTP client against the real lab server', () => {
     expect(verdict.violations).toEqual([]);
     expect(verdict.valid).toBe(true);
   });
+});
+
+describe('transfers and baskets through the server’s routes', () => {
+  let fixture: ServerFixture;
+  const pools = new HttpPools({ connections: 32 });
+  beforeAll(async () => {
+    fixture = await startServerFixture(['update-returning']);
+  });
+  afterAll(async () => {
+    await pools.close();
+    await fixture?.close();
+  });
+
+  it.each([
+    // The server seeds the scenario's own initial state; 200 transfers from it, all 300 orders.
+    ['transfer', SCENARIOS.transfer.scaled(200)],
+    ['basket', scenarioNamed('basket')],
+  ] as const)(
+    '%s: every invariant holds on the HTTP history, its ledger rows and the final state',
+    async (name, scenario) => {
+      const store = new HttpLabStore(pools, {
+        baseUrl: fixture.url,
+        lab: 'update-returning',
+        adminToken: ADMIN_TOKEN,
+      });
+      const reset = await store.reset(name);
+      expect(reset.initialState).toEqual(scenario.initialState);
+      const { history } = await driveOverHttp(
+        pools,
+        fixture.url,
+        'update-returning',
+        scenario.ops(createRng(1)),
+        20,
+      );
+      const okOps = history.filter((op) => op.outcome?.type === 'ok');
+      expect(okOps.length).toBeGreaterThan(0);
+      const ledger = (await fixture.server.labs.get('update-returning')?.store.readLedger()) ?? [];
+      // One row per account of a transfer, per line of a basket, each with the server's op id.
+      const rowsPerOk = okOps.map((op) => ledger.filter((row) => row.opId === op.id).length);
+      const wanted = okOps.map((op) => (op.request.kind === 'basket' ? op.request.lines.length : 2));
+      expect(rowsPerOk).toEqual(wanted);
+      const verdict = allCheckers.check({
+        initial: scenario.initialState,
+        final: await store.readState(),
+        history,
+        ledger,
+        expected: scenario.expected,
+      });
+      expect(verdict.violations).toEqual([]);
+      expect(verdict.valid).toBe(true);
+    },
+  );
 });
 
 describe('a real server stopped with requests in flight', () => {
