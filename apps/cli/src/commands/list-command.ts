@@ -1,5 +1,5 @@
 import { LABS } from '@concurrency-lab/labs';
-import { expectationsFor, type Lab, SCENARIO_NAMES } from '@concurrency-lab/model';
+import { expectationsFor, type Lab, SCENARIO_NAMES, unsupportedReason } from '@concurrency-lab/model';
 import { Command } from 'commander';
 import { textTable } from '../render/text-table.ts';
 
@@ -23,6 +23,7 @@ export const listCommand = (): Command =>
           summary: lab.summary,
           needs: lab.needs,
           expect: lab.expect,
+          unsupported: lab.unsupported ?? {},
           options: lab.options ?? {},
         }));
         process.stdout.write(`${JSON.stringify(labs, null, 2)}\n`);
@@ -31,7 +32,14 @@ export const listCommand = (): Command =>
       const rows = LABS.map((lab) => {
         const table = expectationsFor(lab);
         const unsafe = SCENARIO_NAMES.filter((s) => table[s] === 'unsafe');
-        const verdicts = unsafe.length === 0 ? 'safe on all' : `unsafe on ${unsafe.join(', ')}`;
+        const skipped = SCENARIO_NAMES.filter((s) => !table[s]);
+        const verdicts =
+          (unsafe.length === 0
+            ? `safe on ${skipped.length === 0 ? 'all' : 'the rest'}`
+            : `unsafe on ${unsafe.join(', ')}`) +
+          (skipped.length === 0
+            ? ''
+            : `; skips ${skipped.map((s) => `${s} (${unsupportedReason(lab, s)})`).join(', ')}`);
         return [lab.name, lab.title, lab.needs.join(', '), verdicts, describeOptions(lab)];
       });
       process.stdout.write(

@@ -1,6 +1,6 @@
 import { isScenarioName, type Progress, scenarioNamed, writeHistoryJsonl } from '@concurrency-lab/harness';
 import { labNamed, labNames } from '@concurrency-lab/labs';
-import { SCENARIO_NAMES, supportedScenarios } from '@concurrency-lab/model';
+import { SCENARIO_NAMES, supportedScenarios, unsupportedReason } from '@concurrency-lab/model';
 import { runLab } from '@concurrency-lab/services';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
@@ -67,10 +67,10 @@ export const runCommand = (): Command => {
     if (!lab) throw oneOf('lab', labName, labNames());
     if (!isScenarioName(opts.scenario)) throw oneOf('scenario', opts.scenario, SCENARIO_NAMES);
     const options = labOptionsFrom(lab, flags, opts);
-    const supported = supportedScenarios(lab, options);
-    if (!supported.includes(opts.scenario)) {
+    const why = unsupportedReason(lab, opts.scenario, options);
+    if (why !== undefined) {
       throw new UsageError(
-        `lab ${lab.name} does not support scenario ${opts.scenario}; it supports ${supported.join(', ')}`,
+        `lab ${lab.name} cannot run scenario ${opts.scenario}: ${why}; it runs ${supportedScenarios(lab, options).join(', ')}`,
       );
     }
     const bar = progressBar();
