@@ -87,10 +87,10 @@ describe('runScenario', () => {
     expect(lab.calls.raceWindow).toBe(0);
   });
 
-  it('refuses a scenario the lab does not declare', async () => {
-    const lab = { ...memoryLab(), expect: {} };
+  it('refuses a scenario the lab does not declare, with the reason the lab gives', async () => {
+    const lab = { ...memoryLab(), expect: {}, unsupported: { 'withdraw-storm': 'it keeps no balances' } };
     await expect(runScenario({ lab, scenario: withdrawStorm(), context: context('memory') })).rejects.toThrow(
-      'does not support scenario withdraw-storm',
+      'does not support scenario withdraw-storm: it keeps no balances',
     );
   });
 });
