@@ -12,6 +12,7 @@ export const FAIL_REASONS = [
   'out_of_stock',
   'not_found',
   'invalid_amount',
+  'invalid_request',
   'conflict_retries_exhausted',
   'lock_unavailable',
   'quorum_unavailable',

@@ -1,5 +1,5 @@
 import { flashSale, SCENARIOS, withdrawStorm } from '@concurrency-lab/harness';
-import { expectationsFor, LabOptionError, resolveLabOptions } from '@concurrency-lab/model';
+import { expectationsFor, LabOptionError, resolveLabOptions, SCENARIO_NAMES } from '@concurrency-lab/model';
 import { runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTransactionLab } from '../src/index.ts';
@@ -15,7 +15,7 @@ describe('pg-transaction options', () => {
     for (const isolation of ['repeatable-read', 'serializable']) {
       const table = expectationsFor(pgTransactionLab, options({ isolation }));
       expect(new Set(Object.values(table))).toEqual(new Set(['safe']));
-      expect(Object.keys(table)).toHaveLength(6);
+      expect(Object.keys(table)).toHaveLength(SCENARIO_NAMES.length);
     }
   });
 
