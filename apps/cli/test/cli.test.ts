@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
 
+/** The widest line of a command's output, in characters. */
+const widest = (text: string): number => Math.max(...text.split('\n').map((line) => [...line].length));
+
 describe('pnpm lab run', () => {
   it('prints one JSON object for update-returning on withdraw-storm: 5000 ok, 5000 insufficient_funds, safe', () => {
     const historyFile = join(mkdtempSync(join(tmpdir(), 'lab-cli-')), 'history.jsonl');
@@ -63,6 +66,26 @@ describe('pnpm lab run', () => {
     expect(stdout).toContain('UNSAFE');
     expect(stdout).toContain('oversold');
     expect(stdout).toContain('as expected (this lab is unsafe here)');
+    // Counts in their unit, the amount apart; every line fits a terminal of 100 columns.
+    expect(stdout).toMatch(/oversold {2}1 item · 200 units/);
+    expect(stdout).toMatch(/lost-update {2}[\d,]+ operations/);
+    expect(widest(stdout)).toBeLessThanOrEqual(100);
+  });
+
+  it('says the race window does not apply to a lab with no gap between its read and its write', () => {
+    const { status, stdout } = runCli(
+      'run',
+      'redis-lua',
+      '--scenario',
+      'flash-sale-basic',
+      '--race-window-ms',
+      '5',
+      '--json',
+    );
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout).notApplicable).toEqual({
+      'race-window-ms': expect.stringContaining('no gap between its read and its write'),
+    });
   });
 
   it('names the valid labs and exits 2 for an unknown lab', () => {
@@ -127,6 +150,23 @@ describe('pnpm lab run', () => {
 });
 
 describe('pnpm lab list', () => {
+  it('fits 100 columns, with what each lab needs, what it promises and how its options change that', () => {
+    const { status, stdout } = runCli('list');
+    expect(status).toBe(0);
+    expect(widest(stdout)).toBeLessThanOrEqual(100);
+    expect(stdout).toContain('pg-transaction — Transaction at an isolation level');
+    expect(stdout).toMatch(/with --isolation repeatable-read or serializable: safe on every scenario/);
+  });
+
+  it('names every lab that takes a shared flag in the help, with each one’s default', () => {
+    const { stdout } = runCli('run', '--help');
+    const help = stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(
+      /--backoff-base-ms <value> .*\(pg-transaction, optimistic: default 20; redis-lock: 2; redlock: 5; 0 to 60000\)/,
+    );
+    expect(help).toMatch(/--lock-ttl <value> .*\(redis-lock, redlock: default 10000; 1 to 600000\)/);
+  });
+
   it('lists every lab with what it needs and its expectations, as JSON', () => {
     const { status, stdout } = runCli('list', '--json');
     expect(status).toBe(0);

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCENARIO_NAMES } from '@concurrency-lab/model';
 import { readReportFile } from '@concurrency-lab/report';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from './run-cli.ts';
@@ -170,7 +171,7 @@ describe('pnpm lab compare and lab report with bad input', () => {
     const { status, stderr } = runCli('compare', '--scenarios', 'withdraw-storm,black-friday');
     expect(status).toBe(2);
     expect(stderr).toContain(
-      'error: unknown scenario "black-friday"; valid scenarios: withdraw-storm, flash-sale, flash-sale-basic, reserve, mixed, replicas',
+      `error: unknown scenario "black-friday"; valid scenarios: ${SCENARIO_NAMES.join(', ')}`,
     );
   });
 

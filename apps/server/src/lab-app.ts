@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { HealthProbe } from './health-probe.ts';
 import { closeConnectionsWhile } from './http/closing-connection.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { jsonBodyReader } from './http/json-body.ts';
@@ -24,6 +25,8 @@ export interface LabAppOptions {
   readonly log?: ServerLog;
   /** True once the server is shutting down: responses then close their connection. */
   readonly closing?: () => boolean;
+  /** The services' states that GET /health reports. Default: no services (labs that need none). */
+  readonly probe?: HealthProbe;
 }
 
 /**
@@ -40,7 +43,7 @@ export const createLabApp = (options: LabAppOptions): Express => {
   app.set('etag', false);
 
   if (options.closing) app.use(closeConnectionsWhile(options.closing));
-  addHealthRoutes(app, { labs, replica });
+  addHealthRoutes(app, { labs, replica, probe: options.probe ?? (async () => ({})) });
   addLabRoutes(app, { labs, readJsonBody, log });
   addCheckRoute(app, { labs, replica });
   addAdminRoutes(app, { labs, adminToken, replica, readJsonBody, log });

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PreparedRun, ServiceHub } from '@concurrency-lab/services';
+import {
+  type PreparedRun,
+  probeServices,
+  type ServiceHub,
+  serviceEndpoints,
+} from '@concurrency-lab/services';
+import { PROBE_TIMEOUT_MS, sharedProbe } from './health-probe.ts';
+import { answerClientErrors } from './http/client-error.ts';
 import { createLabApp } from './lab-app.ts';
 import { ServedLab } from './served-lab.ts';
 import { labNamespace, type ServerConfig } from './server-config.ts';
@@ -56,6 +63,8 @@ export const startLabServer = async (config: ServerConfig, hub: ServiceHub): Pro
         }),
       );
     }
+    // The URLs are taken once the services are up: the probe must never start one of its own.
+    const endpoints = await serviceEndpoints(hub, new Set(config.labs.flatMap(({ lab }) => lab.needs)));
     const app = createLabApp({
       labs,
       adminToken: config.adminToken,
@@ -64,8 +73,21 @@ export const startLabServer = async (config: ServerConfig, hub: ServiceHub): Pro
       replicaIndex: config.replicaIndex,
       bodyLimitBytes: config.bodyLimitBytes,
       closing: () => closing,
+      probe: sharedProbe(() => probeServices(endpoints, PROBE_TIMEOUT_MS)),
     });
-    server = createServer(app);
+    const { headersMs, requestMs, keepAliveMs } = config.timeouts;
+    server = createServer(
+      {
+        headersTimeout: headersMs,
+        requestTimeout: requestMs,
+        keepAliveTimeout: keepAliveMs,
+        // Node checks both timeouts on this interval (30 s by default), so a stalled request would
+        // otherwise hold its socket up to 30 s past its timeout.
+        connectionsCheckingInterval: Math.min(1_000, Math.floor(headersMs / 2)),
+      },
+      app,
+    );
+    answerClientErrors(server, config.timeouts);
     // A storm opens a thousand connections at once; the default backlog (511) would drop SYNs
     // and turn them into one-second retransmission stalls.
     server.listen({ port: config.port, host: config.host, backlog: 4096 });

@@ -26,6 +26,22 @@ export interface ServerConfig {
   readonly namespace: string;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimitBytes: number;
+  /** How long a client may take to send its request: the headers, and the whole of it; see ClientTimeouts. */
+  readonly timeouts: ClientTimeouts;
+}
+
+/**
+ * How long the server waits for a client to *send*, never for itself to answer: a request that has
+ * fully arrived may wait on a lock or a pool for as long as the lab takes. Node's http server
+ * applies the first two only to requests still arriving, and the third only between requests.
+ */
+export interface ClientTimeouts {
+  /** From a request's first byte to the end of its headers (slowloris). */
+  readonly headersMs: number;
+  /** From a request's first byte to the end of its body. */
+  readonly requestMs: number;
+  /** How long an idle kept-alive connection stays open after a response. */
+  readonly keepAliveMs: number;
 }
 
 /** The variables a replica reads, with their defaults, for docs and for infra files to match. */
@@ -43,6 +59,12 @@ export const SERVER_ENV = {
   LAB_NAMESPACE:
     'prefix of the shared Postgres schema and Redis keys; equal on every replica (default "server")',
   LAB_BODY_LIMIT_BYTES: 'largest request body accepted (default 1024)',
+  LAB_HEADERS_TIMEOUT_MS:
+    'time a client has to send a request’s headers, from its first byte; then 408 (default 5000)',
+  LAB_REQUEST_TIMEOUT_MS:
+    'time a client has to send a whole request, headers and body; then 408. Not the time to answer (default 10000)',
+  LAB_KEEP_ALIVE_TIMEOUT_MS:
+    'how long an idle kept-alive connection stays open between requests (default 5000)',
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -117,6 +139,17 @@ export const serverConfigFromEnv = (env: Env = process.env): ServerConfig => {
   }
   const replicas = integer(env, 'LAB_REPLICAS', 1, 1, 1000);
   const token = env.LAB_ADMIN_TOKEN;
+  const timeouts: ClientTimeouts = {
+    headersMs: integer(env, 'LAB_HEADERS_TIMEOUT_MS', 5_000, 100, 600_000),
+    requestMs: integer(env, 'LAB_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+    keepAliveMs: integer(env, 'LAB_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+  };
+  // Node refuses the pair otherwise: the headers are part of the request.
+  if (timeouts.headersMs > timeouts.requestMs) {
+    throw new ServerConfigError(
+      `LAB_HEADERS_TIMEOUT_MS (${timeouts.headersMs}) must not exceed LAB_REQUEST_TIMEOUT_MS (${timeouts.requestMs}): the headers are part of the request`,
+    );
+  }
   return {
     port: integer(env, 'LAB_PORT', 8080, 0, 65_535),
     host: env.LAB_HOST?.trim() || '127.0.0.1',
@@ -127,6 +160,7 @@ export const serverConfigFromEnv = (env: Env = process.env): ServerConfig => {
     replicaIndex: integer(env, 'LAB_REPLICA_INDEX', 0, 0, replicas - 1),
     namespace,
     bodyLimitBytes: integer(env, 'LAB_BODY_LIMIT_BYTES', 1024, 64, 1_048_576),
+    timeouts,
   };
 };
 

@@ -1,8 +1,10 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Reply, type ServerFixture, startServerFixture } from './lab-server-fixture.ts';
+import { ADMIN_TOKEN, type Reply, type ServerFixture, startServerFixture } from './lab-server-fixture.ts';
+import { openRaw, parseRawReply, type RawConnection, rawRequest, sendRaw } from './raw-http.ts';
 
 // Bad input against a real server and the test run's real Postgres. Every case must be refused
-// with 400 or 404 and a message that says what was wrong, and must change nothing: after each
+// with 400, 404 or 408 and a message that says what was wrong, and must change nothing: after each
 // one the ledger is still empty and the account and the item still hold their seeded values.
 
 const LAB = 'update-returning';
@@ -34,8 +36,16 @@ const expectRefused = async (reply: Reply, status: 400 | 404, field: string | un
   expect(await seeded()).toEqual({ ledger: 0, balance: 10_000, available: 10 });
 };
 
+// Short enough that a request which never finishes arriving is cut within the test's time; every
+// other row sends its whole request at once, so these bounds never touch them.
+const HEADERS_TIMEOUT_MS = 1_000;
+const REQUEST_TIMEOUT_MS = 1_500;
+
 beforeAll(async () => {
-  fixture = await startServerFixture([LAB]);
+  fixture = await startServerFixture([LAB], {
+    LAB_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    LAB_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+  });
   // One account and one item, so that both kinds of change can be refused against real rows.
   await fixture.server.labs.get(LAB)?.store.reset({
     accounts: [{ id: 1, balance: 10_000, version: 0 }],
@@ -383,11 +393,245 @@ describe('bad paths', () => {
   });
 });
 
+/** A row of the table below: one request, written byte for byte, and how it must be refused. */
+interface MalformedRow {
+  readonly name: string;
+  readonly request: Buffer;
+  readonly status: 400;
+  readonly error: 'invalid_request';
+  readonly field: string;
+  readonly says: RegExp;
+  /** What `accepted` must mention. */
+  readonly accepts: RegExp;
+}
+
+const json = { 'content-type': 'application/json' };
+const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+  rawRequest('POST', path, { headers: { ...json, ...headers }, body });
+const PERCENT = /not valid percent-encoding/;
+const PERCENT_ACCEPTED = /UTF-8/;
+
+const MALFORMED: readonly MalformedRow[] = [
+  // Percent-encoding that does not decode: the router's URIError was a 500, even on GET.
+  ...(
+    [
+      ['an undecodable lab name on GET', 'GET', '/labs/%zz/accounts/1', 'lab'],
+      ['an undecodable lab name on POST', 'POST', '/labs/%zz/accounts/1/withdraw', 'lab'],
+      ['an undecodable account id', 'POST', `/labs/${LAB}/accounts/%zz/withdraw`, 'id'],
+      ['a truncated UTF-8 account id', 'POST', `/labs/${LAB}/accounts/%E2%82/deposit`, 'id'],
+      ['a truncated escape in a sku', 'POST', `/labs/${LAB}/items/sku-a%2/reserve`, 'sku'],
+      ['a truncated UTF-8 sku on GET', 'GET', `/labs/${LAB}/items/%E2%82`, 'sku'],
+      ['an overlong UTF-8 lab name on the check', 'GET', '/labs/%C0%AF/check', 'lab'],
+    ] as const
+  ).map(([name, method, path, field]) => ({
+    name,
+    request:
+      method === 'GET'
+        ? rawRequest('GET', path)
+        : post(path, path.endsWith('reserve') ? '{"qty":1}' : '{"amount":2}'),
+    status: 400 as const,
+    error: 'invalid_request' as const,
+    field,
+    says: PERCENT,
+    accepts: PERCENT_ACCEPTED,
+  })),
+  // Content-Encoding: only identity is accepted, whatever the body really is.
+  ...(
+    [
+      ['br', 'br', '{"amount":2}'],
+      ['gzip on a plain body', 'gzip', '{"amount":2}'],
+      ['gzip on a real gzip body', 'gzip', gzipSync('{"amount":2}')],
+      ['deflate', 'deflate', '{"amount":2}'],
+      ['a list of encodings', 'identity, gzip', '{"amount":2}'],
+      ['an unknown encoding', 'x-made-up', '{"amount":2}'],
+    ] as const
+  ).map(([name, encoding, body]) => ({
+    name: `Content-Encoding: ${name}`,
+    request: post(`/labs/${LAB}/accounts/1/withdraw`, body, { 'content-encoding': encoding }),
+    status: 400 as const,
+    error: 'invalid_request' as const,
+    field: 'content-encoding',
+    says: /Content-Encoding .* is not supported/,
+    accepts: /identity/,
+  })),
+  // Duplicate keys: JSON.parse keeps the last value silently; a client meant one of them.
+  ...(
+    [
+      [
+        'the larger amount last',
+        `/labs/${LAB}/accounts/1/withdraw`,
+        '{"amount": 1, "amount": 99999}',
+        'amount',
+      ],
+      [
+        'the smaller amount last',
+        `/labs/${LAB}/accounts/1/withdraw`,
+        '{"amount": 99999, "amount": 1}',
+        'amount',
+      ],
+      [
+        'a key spelled with an escape',
+        `/labs/${LAB}/accounts/1/deposit`,
+        '{"amount": 2, "\\u0061mount": 3}',
+        'amount',
+      ],
+      ['a quantity', `/labs/${LAB}/items/sku-a/reserve`, '{"qty": 1, "qty": 1}', 'qty'],
+      ['a nested object', `/labs/${LAB}/accounts/1/withdraw`, '{"amount": {"a": 1, "a": 2}}', 'amount.a'],
+    ] as const
+  ).map(([name, path, body, field]) => ({
+    name: `duplicate keys: ${name}`,
+    request: post(path, body),
+    status: 400 as const,
+    error: 'invalid_request' as const,
+    field,
+    says: new RegExp(`key "${field.split('.').at(-1)}" appears more than once`),
+    accepts: /each key once/,
+  })),
+  {
+    name: 'duplicate keys in an admin reset',
+    request: post('/admin/reset', '{"scenario": "withdraw-storm", "scenario": "flash-sale"}', {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+    }),
+    status: 400,
+    error: 'invalid_request',
+    field: 'scenario',
+    says: /key "scenario" appears more than once/,
+    accepts: /each key once/,
+  },
+  {
+    name: 'a charset other than UTF-8',
+    request: post(`/labs/${LAB}/accounts/1/withdraw`, Buffer.from('{"amount":2}', 'utf16le'), {
+      'content-type': 'application/json; charset=utf-16le',
+    }),
+    status: 400,
+    error: 'invalid_request',
+    field: 'content-type',
+    says: /charset must be utf-8/,
+    accepts: /utf-8/,
+  },
+  {
+    name: 'a request that is not HTTP',
+    request: Buffer.from('POST /labs/update-returning/accounts/1/withdraw HTTP/1.1\r\nHost x\r\n\r\n'),
+    status: 400,
+    error: 'invalid_request',
+    field: 'http',
+    says: /not a valid HTTP\/1\.1 request/,
+    accepts: /HTTP\/1\.1/,
+  },
+];
+
+describe('malformed requests, written byte for byte', () => {
+  it.each(MALFORMED)('refuses $name', async (row) => {
+    const reply = await sendRaw(fixture.url, row.request);
+    expect(reply.status, reply.raw).toBe(row.status);
+    expect(reply.headers['content-type']).toMatch(/^application\/json/);
+    expect(reply.body).toMatchObject({ error: row.error, field: row.field });
+    expect(String(reply.body.message)).toMatch(row.says);
+    expect(String(reply.body.accepted)).toMatch(row.accepts);
+    expect(reply.text).not.toMatch(/\bat .+\.(ts|js):\d+|URIError|Error:/);
+    expect(await seeded()).toEqual({ ledger: 0, balance: 10_000, available: 10 });
+  });
+});
+
+/** A row of requests that never finish arriving: what the client sends, and which part timed out. */
+interface StalledRow {
+  readonly name: string;
+  readonly field: 'headers' | 'body';
+  /** Writes the request's beginning, then stalls or trickles; returns once it has stopped sending. */
+  readonly send: (connection: RawConnection, cut: () => boolean) => Promise<void>;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Writes one byte of `text` every 200 ms until the server has cut the connection (or the text ends). */
+const trickle = async (connection: RawConnection, cut: () => boolean, text: string) => {
+  for (const char of text) {
+    if (cut()) return;
+    await connection.write(char).catch(() => {});
+    await pause(200);
+  }
+};
+const withdrawHead = (length: number) =>
+  `POST /labs/${LAB}/accounts/1/withdraw HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+
+const STALLED: readonly StalledRow[] = [
+  { name: 'a connection that sends nothing', field: 'headers', send: async () => {} },
+  {
+    name: 'headers trickled a byte at a time (slowloris)',
+    field: 'headers',
+    send: (connection, cut) =>
+      trickle(
+        connection,
+        cut,
+        `POST /labs/${LAB}/accounts/1/withdraw HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ${'z'.repeat(60)}`,
+      ),
+  },
+  {
+    name: 'a body shorter than its Content-Length',
+    field: 'body',
+    send: (connection) => connection.write(`${withdrawHead(40)}{"amount": 2`),
+  },
+  {
+    name: 'a body trickled a byte at a time',
+    field: 'body',
+    send: async (connection, cut) => {
+      const body = `{"amount": 2, "padding": "${'x'.repeat(40)}"}`;
+      await connection.write(withdrawHead(body.length));
+      await trickle(connection, cut, body);
+    },
+  },
+  {
+    name: 'a partial body on a kept-alive connection, after a complete request',
+    field: 'body',
+    send: async (connection) => {
+      await connection.write(`GET /labs/${LAB}/accounts/1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      await pause(300);
+      await connection.write(`${withdrawHead(40)}{"amount"`);
+    },
+  },
+];
+
+describe('requests that never finish arriving', () => {
+  it.each(STALLED)('cuts $name with 408', async (row) => {
+    const connection = await openRaw(fixture.url);
+    let cut = false;
+    connection.socket.once('close', () => {
+      cut = true;
+    });
+    const sending = row.send(connection, () => cut);
+    // Bounded: the timeouts are 1 to 1.5 s and are checked every second; the trickles would go on 12 s.
+    const { closedByServer, received } = await connection.closed(8_000);
+    await sending;
+    expect(closedByServer, `still open after 8 s; received ${received}`).toBe(true);
+    // The kept-alive row first gets its complete answer; the 408 is the last response.
+    const last = received.lastIndexOf('HTTP/1.1 ');
+    const reply = parseRawReply(received.slice(Math.max(last, 0)));
+    expect(reply.status, received).toBe(408);
+    expect(reply.body).toMatchObject({ error: 'request_timeout', field: row.field });
+    expect(String(reply.body.message)).toMatch(
+      row.field === 'headers' ? /LAB_HEADERS_TIMEOUT_MS \(1000 ms\)/ : /LAB_REQUEST_TIMEOUT_MS \(1500 ms\)/,
+    );
+    expect(await seeded()).toEqual({ ledger: 0, balance: 10_000, available: 10 });
+  });
+});
+
 describe('after all the refusals', () => {
   it('still serves a valid request, and only that one reaches the ledger', async () => {
     const ok = await withdraw({ amount: 2 });
     expect(ok.status, ok.text).toBe(200);
     expect(ok.body).toMatchObject({ balance: 9998 });
     expect(await seeded()).toEqual({ ledger: 1, balance: 9998, available: 10 });
+  });
+
+  it('accepts Content-Encoding: identity and a charset of utf-8', async () => {
+    const reply = await sendRaw(
+      fixture.url,
+      post(`/labs/${LAB}/accounts/1/withdraw`, '{"amount": 2}', {
+        'content-encoding': 'identity',
+        'content-type': 'application/json; charset=UTF-8',
+      }),
+    );
+    expect(reply.status, reply.raw).toBe(200);
+    expect(reply.body).toMatchObject({ balance: 9996 });
+    expect(await seeded()).toEqual({ ledger: 2, balance: 9996, available: 10 });
   });
 });

@@ -1,1 +1,2 @@
 export { LABS, labNamed, labNames } from './labs.ts';
+export { LABS_FOLDER } from './labs-folder.ts';

@@ -88,7 +88,8 @@ describe('redis-lock', () => {
       expect(outcome).toMatchObject({ type: 'fail', reason: 'lock_unavailable' });
       expect(seen.retries).toBeGreaterThan(0);
       expect(seen.waitedMs).toBeGreaterThanOrEqual(200);
-      expect(seen.waitedMs).toBeLessThan(1_000);
+      // It gave up at its deadline rather than waiting for the holder's 10 s lease (a bound, not a speed).
+      expect(seen.waitedMs).toBeLessThan(9_000);
       const store = redisLockLab.store(run.context);
       expect(await store.readAccount(1)).toMatchObject({ balance: 100, version: 0 });
       expect(await store.readLedger()).toEqual([]);

@@ -1,5 +1,6 @@
 import { scenarioNamed } from '@concurrency-lab/harness';
 import { type LabSession, type LabStore, type OpContext, resolveLabOptions } from '@concurrency-lab/model';
+import { redisKeys } from '@concurrency-lab/redis';
 import { type PreparedRun, runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisLuaLab } from '../src/index.ts';
@@ -42,6 +43,22 @@ describe('redis-lua reserve, state by state', () => {
   it('missing key: not_found, and nothing is created', async () => {
     expect(await lab.session.reserve('nowhere', 1, op())).toEqual({ type: 'fail', reason: 'not_found' });
     expect(await lab.store.readItem('nowhere')).toBeUndefined();
+    expect(await lab.store.readLedger()).toEqual([]);
+  });
+
+  // A hash with only one of its two counts is not an item: nothing is guessed, completed or logged.
+  it.each([
+    ['only available', { available: 5 }],
+    ['only reserved', { reserved: 5 }],
+  ])('%s key: not_found, and the key is left exactly as it was', async (_state, fields) => {
+    const redis = lab.run.context.services.redis?.client;
+    if (!redis) throw new Error('no redis');
+    const key = redisKeys(lab.run.context.namespace).item('half');
+    await redis.hset(key, fields);
+    expect(await lab.session.reserve('half', 1, op())).toEqual({ type: 'fail', reason: 'not_found' });
+    expect(await redis.hgetall(key)).toEqual(
+      Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])),
+    );
     expect(await lab.store.readLedger()).toEqual([]);
   });
 
@@ -140,11 +157,11 @@ describe('redis-lua balances', () => {
 });
 
 describe('redis-lua under load', () => {
-  it('reserve scenario: exactly as many ok as were available, and available + reserved unchanged', async () => {
+  it('reserve at the controller’s numbers: 500 clients, 10 ok, 490 out_of_stock, ending at 0 / 10', async () => {
     const result = await runLab(hub, { lab: redisLuaLab, scenario: scenarioNamed('reserve') });
+    expect(result.concurrency).toBe(500);
     expect(result.verdict).toMatchObject({ valid: true, violations: [] });
-    expect(result.counts.ok).toBe(10);
-    const item = result.finalState.items.find((i) => i.sku === 'sku-a');
-    expect(item).toMatchObject({ available: 0, reserved: 15 });
+    expect(result.counts).toMatchObject({ ok: 10, fail: { out_of_stock: 490 }, info: 0 });
+    expect(result.finalState.items).toEqual([{ sku: 'sku-a', available: 0, reserved: 10, version: 10 }]);
   });
 });

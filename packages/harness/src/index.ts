@@ -19,7 +19,7 @@ export { callSession } from './client/session-call.ts';
 export { basketScenario } from './generator/basket.ts';
 export { flashSale } from './generator/flash-sale.ts';
 export { mixedScenario } from './generator/mixed.ts';
-export { reserveScenario } from './generator/reserve.ts';
+export { reserveEdgesScenario, reserveScenario } from './generator/reserve.ts';
 export type { Rng } from './generator/rng.ts';
 export { createRng, shuffle } from './generator/rng.ts';
 export type { ExpectedOutcome, HttpLoad, Scenario, ScenarioDefinition } from './generator/scenario.ts';

@@ -15,11 +15,24 @@ describe('scenarios', () => {
     expect(scenarioNamed('flash-sale').expected.fail).toEqual({ out_of_stock: 200 });
     expect(scenarioNamed('flash-sale-basic').expected).toMatchObject({ ok: 100, fail: { out_of_stock: 0 } });
     expect(scenarioNamed('replicas').expected).toMatchObject({ ok: 10, fail: { out_of_stock: 30 } });
+    // The reservation controller's own numbers: 10 available, 0 reserved, 500 attempts at 500 clients.
     const reserve = scenarioNamed('reserve');
-    expect(reserve.expected.ok).toBe(10);
-    expect(
-      reserve.ops(createRng(1)).filter((op) => op.kind === 'reserve' && op.sku === 'sku-a'),
-    ).toHaveLength(500);
+    expect(reserve.initialState.items).toEqual([{ sku: 'sku-a', available: 10, reserved: 0, version: 0 }]);
+    expect(reserve.defaultConcurrency).toBe(500);
+    expect(reserve.ops(createRng(1))).toHaveLength(500);
+    expect(reserve.expected).toEqual({
+      ok: 10,
+      fail: { out_of_stock: 490 },
+      items: { 'sku-a': { available: 0, reserved: 10 } },
+    });
+  });
+
+  it('reserve-edges counts each of the controller’s other states apart', () => {
+    const edges = scenarioNamed('reserve-edges');
+    const ops = edges.ops(createRng(1));
+    const on = (sku: string) => ops.filter((op) => op.kind === 'reserve' && op.sku === sku).length;
+    expect([on('sku-exact'), on('sku-short'), on('sku-empty'), on('sku-missing')]).toEqual([5, 10, 20, 20]);
+    expect(edges.expected).toMatchObject({ ok: 5, fail: { out_of_stock: 30, not_found: 20 } });
   });
 
   it('derive their expectation from their size when scaled down', () => {

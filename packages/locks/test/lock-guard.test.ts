@@ -82,7 +82,8 @@ describe('lockGuard', () => {
       ran = true;
       return fail('out_of_stock');
     });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Gave up at its deadline, not never (a bound against a hang, not a speed measurement).
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(ran).toBe(false);
     expect(outcome).toMatchObject({ type: 'fail', reason: 'quorum_unavailable' });
     expect(outcome.type === 'fail' && outcome.message).toMatch(

@@ -6,6 +6,7 @@ export const SCENARIO_NAMES = [
   'flash-sale',
   'flash-sale-basic',
   'reserve',
+  'reserve-edges',
   'mixed',
   'replicas',
   'transfer',

@@ -6,6 +6,7 @@ export type { LedgerChange } from './ledger.ts';
 export { appendLedger } from './ledger.ts';
 export type { BalanceChange, RowStep } from './multi-row.ts';
 export { basketRows, transferRows } from './multi-row.ts';
+export { pingPostgres } from './ping-postgres.ts';
 export { postgresStore } from './postgres-store.ts';
 export type { ReadModifyWriteOptions } from './read-modify-write.ts';
 export { readModifyWrite } from './read-modify-write.ts';

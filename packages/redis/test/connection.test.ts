@@ -43,7 +43,8 @@ describe('a Redis that is down or unreachable', () => {
     expect(error?.message).toContain(`Redis at ${down.url} did not answer`);
     expect(error?.message).toMatch(/ECONNREFUSED/);
     expect(error?.message).toMatch(/LAB_REDIS_URL/);
-    expect(ms).toBeLessThan(1_500);
+    // A bound against a hang (the default wait is minutes), not a speed measurement: generous on purpose.
+    expect(ms).toBeLessThan(10_000);
   });
 
   it('gives an error naming the URL within the timeouts when the server is frozen', async () => {
@@ -53,7 +54,7 @@ describe('a Redis that is down or unreachable', () => {
         connectRedis(node(1).url, { connectTimeoutMs: 300, commandTimeoutMs: 300 }),
       );
       expect(error?.message).toContain(`Redis at ${node(1).url} did not answer`);
-      expect(ms).toBeLessThan(1_500);
+      expect(ms).toBeLessThan(10_000);
     } finally {
       node(1).resume();
     }
@@ -67,7 +68,7 @@ describe('a Redis that is down or unreachable', () => {
       const { error, ms } = await timeRejection(redisCall(service, (r) => r.get('anything')));
       expect(error?.message).toMatch(/timed out after 300 ms \(LAB_REDIS_COMMAND_TIMEOUT_MS\)/);
       expect(error?.message).toContain(`Redis at ${node(1).url}`);
-      expect(ms).toBeLessThan(1_000);
+      expect(ms).toBeLessThan(10_000);
     } finally {
       node(1).resume();
       await closeRedis(client);

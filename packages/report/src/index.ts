@@ -1,33 +1,29 @@
 export type { Cell, CellVerdict, CellViolation, LabRow, ReportMatrix, Spread } from './cell-summary.ts';
 export { rowOf, spreadOf, summarizeReport } from './cell-summary.ts';
-export type { ChartSpec } from './chart-specs.ts';
-export { chartSpecs, VERDICT_COLOURS } from './chart-specs.ts';
-export type { ProbeOptions } from './environment-probe.ts';
-export { postgresVersion, probeEnvironment, redisInfoVersion, redisVersion } from './environment-probe.ts';
-export { escapeHtml, renderHtmlReport } from './html-report.ts';
-export type { K6Problem, K6Run } from './k6-summary.ts';
-export { K6_LAB_SUMMARY_FORMAT, k6Details, k6RunFrom, k6Verdict, readK6Summaries } from './k6-summary.ts';
-export { LABS_DIR, labReadmeHref, labsHrefFrom } from './lab-links.ts';
-export type { RenderOptions } from './markdown-report.ts';
 export {
-  expectedText,
-  K6_COLUMNS,
-  k6ResultText,
-  matrixCellText,
-  renderMarkdownReport,
-} from './markdown-report.ts';
-export { countOf, formatCount, formatMs, formatShare } from './number-format.ts';
-export type { ReportColumn } from './report-columns.ts';
-export {
-  DETAIL_COLUMNS,
   failText,
-  formatNumber,
-  formatSpread,
   topViolationsText,
   VERDICT_TEXT,
   verdictText,
   violationsText,
-} from './report-columns.ts';
+} from './cell-text.ts';
+export type { ChartSpec } from './charts/chart-frame.ts';
+export { chartSpecs } from './charts/chart-specs.ts';
+export { VERDICT_COLOURS } from './charts/chart-theme.ts';
+export { renderSvg } from './charts/svg-render.ts';
+export { escapeHtml } from './html/html-escape.ts';
+export { renderHtmlReport } from './html/html-report.ts';
+export type { K6Column } from './k6-columns.ts';
+export { K6_COLUMNS, k6Details, k6ResultText, k6Verdict } from './k6-columns.ts';
+export type { K6Problem, K6Run, K6Summaries } from './k6-summary.ts';
+export { K6_LAB_SUMMARY_FORMAT, k6RunFrom, readK6Summaries } from './k6-summary.ts';
+export { labReadmeHref, labsHrefFrom } from './lab-links.ts';
+export { renderMarkdownReport } from './markdown/markdown-report.ts';
+export { matrixCellText } from './markdown/markdown-sections.ts';
+export { countOf, formatCount, formatMs, formatNumber, formatShare, formatSpread } from './number-format.ts';
+export type { RenderOptions } from './render-options.ts';
+export type { ReportColumn } from './report-columns.ts';
+export { DETAIL_COLUMNS } from './report-columns.ts';
 export { parseReportDocument, REPORT_FILES, ReportFileError, readReportFile } from './report-file.ts';
 export { readReport } from './report-reading.ts';
 export type {
@@ -41,6 +37,6 @@ export type {
   ScenarioInfo,
 } from './report-schema.ts';
 export { REPORT_FORMAT, REPORT_VERSION, reportDocumentSchema, runJsonSchema } from './report-schema.ts';
+export { expectedText } from './report-sections.ts';
 export type { WritePagesOptions, WrittenPages } from './report-writer.ts';
 export { writeReportJson, writeReportPages } from './report-writer.ts';
-export { renderSvg } from './svg-charts.ts';

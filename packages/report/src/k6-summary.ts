@@ -65,6 +65,12 @@ export interface K6Problem {
   readonly problem: string;
 }
 
+/** The k6 runs found for a report, and the files that could not be read as summaries. */
+export interface K6Summaries {
+  readonly runs: readonly K6Run[];
+  readonly problems: readonly K6Problem[];
+}
+
 const metricSchema = z.looseObject({
   type: z.string().optional(),
   values: z.record(z.string(), z.unknown()).optional(),
@@ -216,19 +222,3 @@ export const readK6Summaries = async (
   }
   return { runs, problems };
 };
-
-/** UNSAFE (violations), UNKNOWN (undecided), FAILED (a threshold failed) or PASSED, for one k6 run. */
-export const k6Verdict = (run: K6Run): 'UNSAFE' | 'UNKNOWN' | 'FAILED' | 'PASSED' =>
-  run.valid === false || run.violations.some((v) => v.count > 0)
-    ? 'UNSAFE'
-    : run.valid === 'unknown'
-      ? 'UNKNOWN'
-      : run.thresholds.some((t) => !t.ok)
-        ? 'FAILED'
-        : 'PASSED';
-
-/** `5,000 × 200, 5,000 × 409`, or the counters above zero when statuses were not counted. */
-export const k6Details = (run: K6Run): string[] =>
-  run.statuses
-    ? Object.entries(run.statuses).map(([status, n]) => `${n.toLocaleString('en-US')} × ${status}`)
-    : Object.entries(run.counters).map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`);

@@ -1,15 +1,13 @@
 import { relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository's labs folder, found from this file so that it works from any working directory. */
-export const LABS_DIR = fileURLToPath(new URL('../../../labs', import.meta.url));
 
 /**
- * The relative URL from a report folder to the labs folder (e.g. `../../labs`), so that the links
- * in report.md and report.html work when the folder is opened where it was written, in a browser or
- * on a forge. Relative, not absolute, because report folders get zipped and committed.
+ * The relative URL from a report folder to the folder that holds the labs (from `reports/<timestamp>`
+ * of a checkout: two folders up, then `labs`), so that the links in report.md and report.html work
+ * when the folder is opened where it was written, in a browser or on a forge. Relative, not absolute,
+ * because report folders get zipped and committed. The writer of the report says where the labs are:
+ * this package does not know where it sits in the repository.
  */
-export const labsHrefFrom = (reportDir: string, labsDir = LABS_DIR): string =>
+export const labsHrefFrom = (reportDir: string, labsDir: string): string =>
   relative(reportDir, labsDir).split(sep).join('/') || '.';
 
 /** The link to a lab's README. */

@@ -1,3 +1,19 @@
+import type { Spread } from './cell-summary.ts';
+
+/** A count with thousands separators; other values with as many decimals as their size deserves. */
+export const formatNumber = (value: number): string => {
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+};
+
+/** `median`, or `median (min–max)` when repeated runs differ: the spread is the whole range, not a deviation. */
+export const formatSpread = (spread: Spread): string =>
+  spread.n > 1 && spread.min !== spread.max
+    ? `${formatNumber(spread.median)} (${formatNumber(spread.min)}–${formatNumber(spread.max)})`
+    : formatNumber(spread.median);
+
 /**
  * Latency as people read it: three significant digits, never more than one decimal from 1 ms up
  * (851 ms, 45.7 ms, 1.2 ms, 0.457 ms), thousands grouped.
@@ -22,6 +38,8 @@ export const countOf = (n: number, unit: string): string => {
     'ledger rows': 'ledger row',
     'outcome counts': 'outcome count',
     'accounts or items': 'account or item',
+    runs: 'run',
+    cells: 'cell',
   };
   return `${formatCount(n)} ${n === 1 ? (singular[unit] ?? unit) : unit}`;
 };

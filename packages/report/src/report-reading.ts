@@ -1,5 +1,6 @@
 import type { Cell, ReportMatrix } from './cell-summary.ts';
-import { formatNumber, formatSpread, VERDICT_TEXT } from './report-columns.ts';
+import { VERDICT_TEXT } from './cell-text.ts';
+import { countOf, formatNumber, formatSpread } from './number-format.ts';
 import type { ReportDocument } from './report-schema.ts';
 
 const where = (cell: Cell) => `${cell.row.label} on ${cell.scenario}`;
@@ -9,8 +10,6 @@ const listed = (items: readonly string[]): string =>
 
 const listedAnd = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-
-const plural = (n: number, word: string) => `${formatNumber(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** Where the most of something happened, if anywhere; ties go to the earlier cell. */
 const mostOf = (cells: readonly Cell[], pick: (cell: Cell) => number): Cell | undefined =>
@@ -31,12 +30,12 @@ export const readReport = (report: ReportDocument, matrix: ReportMatrix): string
   const safe = cells.filter((c) => c.verdict === 'safe');
   if (report.errors.length > 0) {
     lines.push(
-      `NOT AS EXPECTED: ${plural(report.errors.length, 'run')} could not be carried out (see below); their cells prove nothing.`,
+      `NOT AS EXPECTED: ${countOf(report.errors.length, 'runs')} could not be carried out (see below); their cells prove nothing.`,
     );
   }
 
   if (unsafe.length === 0 && unknown.length === 0) {
-    lines.push(`All ${plural(cells.length, 'cell')} kept every invariant.`);
+    lines.push(`All ${countOf(cells.length, 'cells')} kept every invariant.`);
   } else {
     // By lab, not by cell: "naive on withdraw-storm, flash-sale and mixed" reads faster than a list of cells.
     const byLab = new Map<string, string[]>();
@@ -50,7 +49,7 @@ export const readReport = (report: ReportDocument, matrix: ReportMatrix): string
       .slice(0, 3)
       .map(([kind]) => kind);
     lines.push(
-      `Of ${plural(cells.length, 'cell')}, ${formatNumber(safe.length)} kept every invariant` +
+      `Of ${countOf(cells.length, 'cells')}, ${formatNumber(safe.length)} kept every invariant` +
         (unsafe.length > 0
           ? ` and ${formatNumber(unsafe.length)} ${unsafe.length === 1 ? 'was' : 'were'} ${VERDICT_TEXT.unsafe}: ` +
             `${listed([...byLab].map(([lab, scenarios]) => `${lab} on ${listedAnd(scenarios)}`))}` +

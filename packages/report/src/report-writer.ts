@@ -1,17 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderHtmlReport } from './html-report.ts';
-import { type K6Problem, type K6Run, readK6Summaries } from './k6-summary.ts';
+import { renderHtmlReport } from './html/html-report.ts';
+import { type K6Summaries, readK6Summaries } from './k6-summary.ts';
 import { labsHrefFrom } from './lab-links.ts';
-import { renderMarkdownReport } from './markdown-report.ts';
+import { renderMarkdownReport } from './markdown/markdown-report.ts';
 import { REPORT_FILES } from './report-file.ts';
 import type { ReportDocument } from './report-schema.ts';
 
 export interface WritePagesOptions {
   /** Folders of k6 summaries to include (default: `<dir>/k6`); missing folders are skipped. */
   readonly k6Folders?: readonly string[];
-  /** Relative URL from `dir` to the labs folder (default: computed from where `dir` is). */
-  readonly labsHref?: string;
+  /**
+   * The folder that holds each lab's folder with its README (`<labsDir>/<lab>/README.md`); the pages
+   * link to them relative to `dir`. Without it, lab names are not links.
+   */
+  readonly labsDir?: string;
   /** Told about every warning vega-lite gives while rendering a chart. */
   readonly onChartWarning?: (message: string) => void;
 }
@@ -19,7 +22,7 @@ export interface WritePagesOptions {
 export interface WrittenPages {
   readonly markdown: string;
   readonly html: string;
-  readonly k6: { readonly runs: readonly K6Run[]; readonly problems: readonly K6Problem[] };
+  readonly k6: K6Summaries;
 }
 
 /** Writes report.json into `dir` (created when missing), formatted for people who diff it. */
@@ -41,7 +44,7 @@ export const writeReportPages = async (
     report.labs.map((lab) => lab.name),
   );
   const render = {
-    labsHref: options.labsHref ?? labsHrefFrom(dir),
+    ...(options.labsDir === undefined ? {} : { labsHref: labsHrefFrom(dir, options.labsDir) }),
     k6,
     ...(options.onChartWarning ? { onChartWarning: options.onChartWarning } : {}),
   };

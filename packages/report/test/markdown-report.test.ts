@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DETAIL_COLUMNS,
+  labsHrefFrom,
   type ReportDocument,
   readK6Summaries,
   readReportFile,
@@ -28,7 +29,9 @@ beforeAll(async () => {
     [FIXTURE_K6],
     report.labs.map((lab) => lab.name),
   );
-  markdown = renderMarkdownReport(report, { labsHref: '../../labs', k6 });
+  // Links as `lab compare` writes them into reports/<timestamp>/ of a checkout: two folders up, then labs/.
+  const labsHref = labsHrefFrom('/checkout/reports/2026-01-01T00-00-00', '/checkout/labs');
+  markdown = renderMarkdownReport(report, { labsHref, k6 });
 });
 
 /** The cells of the "At a glance" table row of a lab. */

@@ -9,13 +9,13 @@ import {
 } from '@concurrency-lab/anomalies';
 import { redactUrl } from '@concurrency-lab/postgres';
 import { Command } from 'commander';
+import { namesFrom } from '../lab-options.ts';
 import { anomalyResultJson } from '../render/anomaly-json.ts';
 import { renderAnomalyReport } from '../render/anomaly-report.ts';
 import { stepLogFor, stepLogHeading } from '../render/anomaly-step-log.ts';
 import { withServices } from '../service-lifetime.ts';
 import { delayPacer, enterPacer, type StepPacer } from '../step-pacer.ts';
 import { nonNegativeInteger, oneOf, UsageError } from '../usage-error.ts';
-import { namesFrom } from './lab-options.ts';
 
 interface AnomaliesFlags {
   isolation?: string;

@@ -21,12 +21,12 @@ import {
 import { prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
 import { Command } from 'commander';
 import { findK6 } from '../k6-binary.ts';
+import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
 import { renderRunReport } from '../render/run-report.ts';
 import { textTable } from '../render/text-table.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
-import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
 import { portNumber, SERVE_NAMESPACE } from './serve-command.ts';
 
 /** Where the k6 scripts are: `k6/` at the repository root. */

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { LABS_FOLDER } from '@concurrency-lab/labs';
 import { readReportFile, writeReportPages } from '@concurrency-lab/report';
 import { Command } from 'commander';
 import { openFile } from '../open-file.ts';
@@ -26,6 +27,7 @@ export const reportCommand = (): Command =>
       const folder = dirname(file);
       const pages = await writeReportPages(folder, report, {
         k6Folders: [join(folder, 'k6'), ...(opts.k6 ? [userPath(opts.k6)] : [])],
+        labsDir: LABS_FOLDER,
       });
       for (const problem of pages.k6.problems) {
         process.stderr.write(`k6 summary skipped: ${problem.file}: ${problem.problem}\n`);

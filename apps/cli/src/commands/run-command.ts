@@ -4,12 +4,12 @@ import { SCENARIO_NAMES, supportedScenarios, unsupportedReason } from '@concurre
 import { runLab } from '@concurrency-lab/services';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
 import { PROJECT_VERSION } from '../project-version.ts';
 import { renderRunReport, runResultJson } from '../render/run-report.ts';
 import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
-import { addLabOptionFlags, labOptionsFrom } from './lab-options.ts';
 
 interface RunFlags {
   scenario: string;

@@ -4,8 +4,8 @@ import { redactUrl } from '@concurrency-lab/postgres';
 import { prepareSharedServices, type ReplicaSet, startReplicaSet } from '@concurrency-lab/server';
 import { ServiceHub } from '@concurrency-lab/services';
 import { Command, InvalidArgumentError, type Option } from 'commander';
+import { addLabOptionFlags, type ChosenLab, chooseLabs, namesFrom } from '../lab-options.ts';
 import { nonNegativeInteger, positiveInteger, UsageError } from '../usage-error.ts';
-import { addLabOptionFlags, type ChosenLab, chooseLabs, namesFrom } from './lab-options.ts';
 
 interface ServeFlags {
   port: number;

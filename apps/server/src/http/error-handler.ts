@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { replyForError } from '../outcome-response.ts';
 import type { InvalidInput } from '../request-validation.ts';
 import { errorDetail, type ServerLog } from '../server-log.ts';
+import { pathEncodingRefusal } from './path-encoding.ts';
 import { badRequest, send } from './send-reply.ts';
 
 /** What to tell a client whose body body-parser refused, by the error's `type`; undefined for any other error. */
@@ -39,14 +40,17 @@ export interface ErrorHandlerOptions {
 }
 
 /**
- * The last handler: a body that body-parser refused → 400 saying why; anything else is logged with
- * its stack and answered by replyForError (503 when a backing service is down, else 500 without details).
+ * The last handler: a path that does not decode or a body that body-parser refused → 400 saying why;
+ * a body cut off by the client (or by the request timeout, which has answered 408 already) → nothing
+ * to answer; anything else is logged with its stack and answered by replyForError (503 when a backing
+ * service is down, else 500 without details).
  */
 export const errorHandler =
   ({ bodyLimitBytes, log }: ErrorHandlerOptions): ErrorRequestHandler =>
-  (error, _req, res, _next) => {
-    const refusal = bodyRefusal(error, bodyLimitBytes);
+  (error, req, res, _next) => {
+    const refusal = pathEncodingRefusal(error, req) ?? bodyRefusal(error, bodyLimitBytes);
     if (refusal) return badRequest(res, refusal);
+    if ((error as { type?: unknown }).type === 'request.aborted') return;
     log(`unhandled: ${errorDetail(error)}`);
     if (res.headersSent) return;
     send(res, replyForError(error, undefined));

@@ -3,7 +3,8 @@
 -- Contract: moves ARGV[1] units of the item hash KEYS[1] from `available` to `reserved` and appends
 -- the change to the ledger stream KEYS[2] - both or neither; available + reserved never changes.
 -- Replies {'ok', available after, reserved after} or {'fail', reason}:
---   not_found      the item hash does not exist (nothing is created)
+--   not_found      the item hash does not exist, or lacks either field (nothing is created or completed:
+--                  a half-written item is not an item this script may guess the rest of)
 --   out_of_stock   fewer than ARGV[1] units are available (0 available included); nothing changes
 --   invalid_amount ARGV[1] is not a positive integer (the lab checks first; this is the last guard)
 -- Exactly ARGV[1] available succeeds and leaves 0.
@@ -12,8 +13,9 @@ local qty = tonumber(ARGV[1])
 if not qty or qty <= 0 or qty % 1 ~= 0 then
   return {'fail', 'invalid_amount'}
 end
-local available = redis.call('HGET', KEYS[1], 'available')
-if not available then
+local counts = redis.call('HMGET', KEYS[1], 'available', 'reserved')
+local available = counts[1]
+if not available or not counts[2] then
   return {'fail', 'not_found'}
 end
 if tonumber(available) < qty then

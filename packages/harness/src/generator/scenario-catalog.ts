@@ -2,7 +2,7 @@ import { SCENARIO_NAMES, type ScenarioName } from '@concurrency-lab/model';
 import { basketDefinition } from './basket.ts';
 import { flashSaleBasicDefinition, flashSaleDefinition, replicasDefinition } from './flash-sale.ts';
 import { mixedDefinition } from './mixed.ts';
-import { reserveDefinition } from './reserve.ts';
+import { reserveDefinition, reserveEdgesDefinition } from './reserve.ts';
 import type { Scenario, ScenarioDefinition } from './scenario.ts';
 import { transferDefinition } from './transfer.ts';
 import { withdrawStormDefinition } from './withdraw-storm.ts';
@@ -13,6 +13,7 @@ export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioDefinition>> = {
   'flash-sale': flashSaleDefinition,
   'flash-sale-basic': flashSaleBasicDefinition,
   reserve: reserveDefinition,
+  'reserve-edges': reserveEdgesDefinition,
   mixed: mixedDefinition,
   replicas: replicasDefinition,
   transfer: transferDefinition,

@@ -1,7 +1,28 @@
 import { LABS, labNamed, labNames } from '@concurrency-lab/labs';
 import { type Lab, LabOptionError, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
 import { type Command, Option } from 'commander';
-import { oneOf, UsageError } from '../usage-error.ts';
+import { oneOf, UsageError } from './usage-error.ts';
+
+/**
+ * The help of a flag that several labs share: every lab that takes it, and the default of each,
+ * grouped where they agree — `(pg-transaction, optimistic: default 20; redis-lock: 2; 0 to 60000)`.
+ */
+const sharedFlagHelp = (name: string, labs: readonly Lab[]): string => {
+  const specs = labs.flatMap((lab) => {
+    const spec = lab.options?.[name];
+    return spec ? [{ lab: lab.name, spec }] : [];
+  });
+  const first = specs[0]?.spec;
+  if (!first) return '';
+  const byDefault = new Map<string, string[]>();
+  for (const { lab, spec } of specs)
+    byDefault.set(String(spec.default), [...(byDefault.get(String(spec.default)) ?? []), lab]);
+  const defaults = [...byDefault].map(
+    ([value, names], i) => `${names.join(', ')}: ${i === 0 ? 'default ' : ''}${value}`,
+  );
+  const accepted = first.kind === 'choice' ? first.choices.join(' | ') : `${first.min} to ${first.max}`;
+  return `${first.description} (${defaults.join('; ')}; ${accepted})`;
+};
 
 /**
  * Adds a `--<name>` flag for every option any lab declares (e.g. --isolation), so that
@@ -10,13 +31,9 @@ import { oneOf, UsageError } from '../usage-error.ts';
 export const addLabOptionFlags = (command: Command): Map<string, Option> => {
   const flags = new Map<string, Option>();
   for (const lab of LABS) {
-    for (const [name, spec] of Object.entries(lab.options ?? {})) {
+    for (const name of Object.keys(lab.options ?? {})) {
       if (flags.has(name)) continue;
-      const accepted = spec.kind === 'choice' ? spec.choices.join(' | ') : `${spec.min} to ${spec.max}`;
-      const option = new Option(
-        `--${name} <value>`,
-        `${spec.description} (${lab.name}; ${accepted}; default ${spec.default})`,
-      );
+      const option = new Option(`--${name} <value>`, sharedFlagHelp(name, LABS));
       flags.set(name, option);
       command.addOption(option);
     }
