@@ -162,8 +162,9 @@ describe('pnpm lab list', () => {
     const { stdout } = runCli('run', '--help');
     const help = stdout.replace(/\s+/g, ' ');
     expect(help).toMatch(
-      /--backoff-base-ms <value> .*\(pg-transaction, optimistic: default 20; redis-lock: 2; redlock: 5; 0 to 60000\)/,
+      /--backoff-base-ms <value> .*\(pg-transaction, optimistic: default 20; select-for-update, redlock: 5; redis-lock: 2; 0 to 60000\)/,
     );
+    expect(help).toMatch(/--lock-order <value> .*\(select-for-update: default id; id \| request\)/);
     expect(help).toMatch(/--lock-ttl <value> .*\(redis-lock, redlock: default 10000; 1 to 600000\)/);
   });
 
