@@ -166,18 +166,6 @@ describe('the HTTP client against the real lab server', () => {
     expect(verdict.violations).toEqual([]);
     expect(verdict.valid).toBe(true);
   });
-});
-
-describe('transfers and baskets through the server’s routes', () => {
-  let fixture: ServerFixture;
-  const pools = new HttpPools({ connections: 32 });
-  beforeAll(async () => {
-    fixture = await startServerFixture(['update-returning']);
-  });
-  afterAll(async () => {
-    await pools.close();
-    await fixture?.close();
-  });
 
   it.each([
     // The server seeds the scenario's own initial state; 200 transfers from it, all 300 orders.

@@ -5,17 +5,12 @@ import {
   fail,
   itemSubject,
   type Lab,
+  type OpContext,
   type Outcome,
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import {
-  basketRows,
-  type LabDatabase,
-  postgresOf,
-  postgresStore,
-  transferRows,
-} from '@concurrency-lab/postgres';
+import { type LabDatabase, postgresOf, postgresStore, rowOperations } from '@concurrency-lab/postgres';
 import { type Kysely, sql } from 'kysely';
 import { nonNegativeChecks } from './migrations/0001-non-negative-checks.ts';
 
@@ -64,7 +59,7 @@ export const checkConstraintLab: Lab = {
       accountId: number,
       delta: number,
       kind: ChangeKind,
-      opId: string,
+      op: OpContext,
     ) =>
       guarded(
         async () =>
@@ -75,13 +70,13 @@ export const checkConstraintLab: Lab = {
                 WHERE id = ${accountId} RETURNING balance),
               logged AS (
                 INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-                SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
+                SELECT ${op.id}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
               SELECT balance FROM changed`.execute(on)
           ).rows[0],
         (row) => row.balance,
         'insufficient_funds',
       );
-    const reserve = (on: Kysely<LabDatabase>, sku: string, qty: number, kind: ChangeKind, opId: string) =>
+    const reserve = (on: Kysely<LabDatabase>, sku: string, qty: number, kind: ChangeKind, op: OpContext) =>
       guarded(
         async () =>
           (
@@ -92,22 +87,12 @@ export const checkConstraintLab: Lab = {
                 WHERE sku = ${sku} RETURNING available, reserved),
               logged AS (
                 INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-                SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
+                SELECT ${op.id}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
               SELECT available, reserved FROM changed`.execute(on)
           ).rows[0],
         (row) => ({ available: row.available, reserved: row.reserved }),
         'out_of_stock',
       );
-    return sessionFrom({
-      withdraw: (accountId, amount, op) => changeBalance(db, accountId, -amount, 'withdraw', op.id),
-      deposit: (accountId, amount, op) => changeBalance(db, accountId, amount, 'deposit', op.id),
-      reserve: (sku, qty, op) => reserve(db, sku, qty, 'reserve', op.id),
-      transfer: (from, to, amount, op) =>
-        transferRows(db, { from, to, amount }, (trx, row) =>
-          changeBalance(trx, row.accountId, row.delta, 'transfer', op.id),
-        ),
-      basket: (lines, op) =>
-        basketRows(db, lines, (trx, line) => reserve(trx, line.sku, line.qty, 'basket', op.id)),
-    });
+    return sessionFrom(rowOperations(db, { changeBalance, reserve }));
   },
 };

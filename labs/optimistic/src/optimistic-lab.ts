@@ -17,13 +17,7 @@ import {
   type StockItem,
   sessionFrom,
 } from '@concurrency-lab/model';
-import {
-  basketRows,
-  type LabDatabase,
-  postgresOf,
-  postgresStore,
-  transferRows,
-} from '@concurrency-lab/postgres';
+import { type LabDatabase, postgresOf, postgresStore, rowOperations } from '@concurrency-lab/postgres';
 import { type Kysely, sql } from 'kysely';
 
 // Compare-and-set: the write lands only if the row still has the version that was read. The
@@ -126,22 +120,13 @@ export const optimisticLab: Lab = {
       if (!row) throw STALE;
       return ok({ available: row.available, reserved: row.reserved });
     };
+    const rows = rowOperations(db, { changeBalance, reserve });
     return sessionFrom({
-      withdraw: (accountId, amount, op) =>
-        optimistically(op, () => changeBalance(db, accountId, -amount, 'withdraw', op)),
-      deposit: (accountId, amount, op) =>
-        optimistically(op, () => changeBalance(db, accountId, amount, 'deposit', op)),
-      reserve: (sku, qty, op) => optimistically(op, () => reserve(db, sku, qty, 'reserve', op)),
-      transfer: (from, to, amount, op) =>
-        optimistically(op, () =>
-          transferRows(db, { from, to, amount }, (trx, row) =>
-            changeBalance(trx, row.accountId, row.delta, 'transfer', op),
-          ),
-        ),
-      basket: (lines, op) =>
-        optimistically(op, () =>
-          basketRows(db, lines, (trx, line) => reserve(trx, line.sku, line.qty, 'basket', op)),
-        ),
+      withdraw: (accountId, amount, op) => optimistically(op, () => rows.withdraw(accountId, amount, op)),
+      deposit: (accountId, amount, op) => optimistically(op, () => rows.deposit(accountId, amount, op)),
+      reserve: (sku, qty, op) => optimistically(op, () => rows.reserve(sku, qty, op)),
+      transfer: (from, to, amount, op) => optimistically(op, () => rows.transfer(from, to, amount, op)),
+      basket: (lines, op) => optimistically(op, () => rows.basket(lines, op)),
     });
   },
 };

@@ -14,7 +14,12 @@ import {
   scriptFailure,
   withScripts,
 } from '@concurrency-lab/redis';
-import { REDIS_LUA_SCRIPTS, type RedisLuaCommands } from './redis-lua-scripts.ts';
+import {
+  basketArguments,
+  linesAfter,
+  REDIS_LUA_SCRIPTS,
+  type RedisLuaCommands,
+} from './redis-lua-scripts.ts';
 
 /**
  * The state lives in Redis, and each operation is one Lua script (./scripts):
@@ -80,26 +85,10 @@ export const redisLuaLab: Lab = {
         return reply[0] === 'ok' ? ok({ from: reply[1], to: reply[2] }) : scriptFailure(reply);
       },
       async basket(lines, op) {
-        const perLine = lines.flatMap((line) => [line.qty, itemSubject(line.sku)]);
         const reply = await redisCall(redis, () =>
-          scripts.labBasket(
-            lines.length + 1,
-            ...lines.map((line) => keys.item(line.sku)),
-            keys.ledger,
-            op.id,
-            ctx.lab,
-            ...perLine,
-          ),
+          scripts.labBasket(...basketArguments(keys, lines, op.id, ctx.lab)),
         );
-        if (reply[0] !== 'ok') return scriptFailure(reply);
-        const counts = reply.slice(1) as number[];
-        return ok(
-          lines.map((line, i) => ({
-            sku: line.sku,
-            available: counts[2 * i] ?? 0,
-            reserved: counts[2 * i + 1] ?? 0,
-          })),
-        );
+        return reply[0] === 'ok' ? ok(linesAfter(lines, reply)) : scriptFailure(reply);
       },
     });
   },

@@ -1,4 +1,5 @@
-import { type FailReply, luaScript } from '@concurrency-lab/redis';
+import { type BasketLine, itemSubject, type ReservedLine } from '@concurrency-lab/model';
+import { type FailReply, luaScript, type redisKeys } from '@concurrency-lab/redis';
 
 /** change-balance.lua's reply: the balance after, or a refusal. */
 export type BalanceReply = readonly ['ok', number] | FailReply;
@@ -55,3 +56,31 @@ export const REDIS_LUA_SCRIPTS = {
   // As many keys as the basket has lines, plus the ledger: each call says how many.
   labBasket: luaScript(here('basket.lua')),
 } as const;
+
+/** basket.lua's arguments: the key count, every line's item key, the ledger; op id, lab, then qty and subject per line. */
+export const basketArguments = (
+  keys: ReturnType<typeof redisKeys>,
+  lines: readonly BasketLine[],
+  opId: string,
+  lab: string,
+): [number, ...Array<string | number>] => [
+  lines.length + 1,
+  ...lines.map((line) => keys.item(line.sku)),
+  keys.ledger,
+  opId,
+  lab,
+  ...lines.flatMap((line) => [line.qty, itemSubject(line.sku)]),
+];
+
+/** basket.lua's ok reply as each line's item counts after, in the order of the lines. */
+export const linesAfter = (
+  lines: readonly BasketLine[],
+  reply: readonly ['ok', ...number[]],
+): ReservedLine[] => {
+  const counts = reply.slice(1) as number[];
+  return lines.map((line, i) => ({
+    sku: line.sku,
+    available: counts[2 * i] ?? 0,
+    reserved: counts[2 * i + 1] ?? 0,
+  }));
+};

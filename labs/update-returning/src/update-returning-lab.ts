@@ -6,16 +6,11 @@ import {
   itemSubject,
   type Lab,
   type LabContext,
+  type OpContext,
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import {
-  basketRows,
-  type LabDatabase,
-  postgresOf,
-  postgresStore,
-  transferRows,
-} from '@concurrency-lab/postgres';
+import { type LabDatabase, postgresOf, postgresStore, rowOperations } from '@concurrency-lab/postgres';
 import { type Kysely, sql } from 'kysely';
 
 /**
@@ -40,7 +35,7 @@ export const changeBalanceSql = (
       SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
     SELECT balance FROM changed`;
 
-const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number, kind: 'reserve' | 'basket') =>
+const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number, kind: ChangeKind) =>
   sql<{ available: number; reserved: number }>`
     WITH changed AS (
       UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty}, version = version + 1
@@ -83,9 +78,9 @@ export const updateReturningLab: Lab = {
       accountId: number,
       delta: number,
       kind: ChangeKind,
-      opId: string,
+      op: OpContext,
     ) => {
-      const [row] = (await changeBalanceSql(ctx, opId, accountId, delta, kind).execute(on)).rows;
+      const [row] = (await changeBalanceSql(ctx, op.id, accountId, delta, kind).execute(on)).rows;
       if (row) return ok(row.balance);
       return fail((await exists(on, 'accounts', accountId)) ? 'insufficient_funds' : 'not_found');
     };
@@ -93,23 +88,13 @@ export const updateReturningLab: Lab = {
       on: Kysely<LabDatabase>,
       sku: string,
       qty: number,
-      kind: 'reserve' | 'basket',
-      opId: string,
+      kind: ChangeKind,
+      op: OpContext,
     ) => {
-      const [row] = (await reserveSql(ctx, opId, sku, qty, kind).execute(on)).rows;
+      const [row] = (await reserveSql(ctx, op.id, sku, qty, kind).execute(on)).rows;
       if (row) return ok({ available: row.available, reserved: row.reserved });
       return fail((await exists(on, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
     };
-    return sessionFrom({
-      withdraw: (accountId, amount, op) => changeBalance(db, accountId, -amount, 'withdraw', op.id),
-      deposit: (accountId, amount, op) => changeBalance(db, accountId, amount, 'deposit', op.id),
-      reserve: (sku, qty, op) => reserve(db, sku, qty, 'reserve', op.id),
-      transfer: (from, to, amount, op) =>
-        transferRows(db, { from, to, amount }, (trx, row) =>
-          changeBalance(trx, row.accountId, row.delta, 'transfer', op.id),
-        ),
-      basket: (lines, op) =>
-        basketRows(db, lines, (trx, line) => reserve(trx, line.sku, line.qty, 'basket', op.id)),
-    });
+    return sessionFrom(rowOperations(db, { changeBalance, reserve }));
   },
 };

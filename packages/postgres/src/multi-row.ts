@@ -2,7 +2,10 @@ import { inLockOrder, type LockOrder } from '@concurrency-lab/locks';
 import {
   accountSubject,
   type BasketLine,
+  type ChangeKind,
   itemSubject,
+  type LabOperations,
+  type OpContext,
   type Outcome,
   ok,
   type Reservation,
@@ -108,3 +111,45 @@ export const basketRows = async (
   if (answer.type !== 'ok') return answer;
   return ok(lines.map((line) => ({ sku: line.sku, ...(answer.value[rows.indexOf(line)] as Reservation) })));
 };
+
+/** A strategy's two row changes: a balance by `delta`, and `qty` units of an item from available to reserved. */
+export interface RowChanges {
+  changeBalance(
+    db: Kysely<LabDatabase>,
+    accountId: number,
+    delta: number,
+    kind: ChangeKind,
+    op: OpContext,
+  ): Promise<Outcome<number>>;
+  reserve(
+    db: Kysely<LabDatabase>,
+    sku: string,
+    qty: number,
+    kind: ChangeKind,
+    op: OpContext,
+  ): Promise<Outcome<Reservation>>;
+}
+
+/**
+ * Every operation of a session from a strategy's two row changes: withdraw, deposit and reserve are
+ * one change on `db`; a transfer and a basket are the same changes on each of their rows, in
+ * `order`, all or nothing (transferRows, basketRows). A lab then writes only its row changes.
+ */
+export const rowOperations = (
+  db: Kysely<LabDatabase>,
+  rows: RowChanges,
+  order: LockOrder = 'id',
+): LabOperations => ({
+  withdraw: (accountId, amount, op) => rows.changeBalance(db, accountId, -amount, 'withdraw', op),
+  deposit: (accountId, amount, op) => rows.changeBalance(db, accountId, amount, 'deposit', op),
+  reserve: (sku, qty, op) => rows.reserve(db, sku, qty, 'reserve', op),
+  transfer: (from, to, amount, op) =>
+    transferRows(
+      db,
+      { from, to, amount },
+      (trx, row) => rows.changeBalance(trx, row.accountId, row.delta, 'transfer', op),
+      order,
+    ),
+  basket: (lines, op) =>
+    basketRows(db, lines, (trx, line) => rows.reserve(trx, line.sku, line.qty, 'basket', op), order),
+});

@@ -11,7 +11,7 @@ import {
 } from '@concurrency-lab/model';
 import { type Kysely, sql } from 'kysely';
 import { appendLedger } from './ledger.ts';
-import { basketRows, transferRows } from './multi-row.ts';
+import { rowOperations } from './multi-row.ts';
 import type { LabDatabase } from './schema.ts';
 
 export interface ReadModifyWriteOptions {
@@ -88,18 +88,5 @@ export const readModifyWrite = (
     return ok(after);
   };
 
-  return {
-    withdraw: (accountId, amount, op) => changeBalance(db, accountId, -amount, 'withdraw', op),
-    deposit: (accountId, amount, op) => changeBalance(db, accountId, amount, 'deposit', op),
-    reserve: (sku, qty, op) => reserve(db, sku, qty, 'reserve', op),
-    transfer: (from, to, amount, op) =>
-      transferRows(
-        db,
-        { from, to, amount },
-        (trx, row) => changeBalance(trx, row.accountId, row.delta, 'transfer', op),
-        lockOrder,
-      ),
-    basket: (lines, op) =>
-      basketRows(db, lines, (trx, line) => reserve(trx, line.sku, line.qty, 'basket', op), lockOrder),
-  };
+  return rowOperations(db, { changeBalance, reserve }, lockOrder);
 };
