@@ -7,10 +7,12 @@ import {
   type OpRequest,
   opContextFor,
   SCENARIOS,
+  type Scenario,
   scenarioNamed,
   withdrawStorm,
 } from '@concurrency-lab/harness';
 import { type HttpExchange, HttpLabStore, HttpPools, openHttpSession } from '@concurrency-lab/http-client';
+import type { LedgerEntry, State } from '@concurrency-lab/model';
 import { ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, type ServerFixture, startServerFixture } from './lab-server-fixture.ts';
@@ -75,6 +77,24 @@ const driveOverHttp = async (
   await Promise.all(Array.from({ length: concurrency }, (_, i) => client(i)));
   history.sort((a, b) => a.index - b.index);
   return { history, exchanges: [...exchanges.values()] };
+};
+
+/** The harness's own checkers, ledger included, accept an HTTP history as they accept an in-process one. */
+const expectEveryCheckerPasses = (
+  scenario: Scenario,
+  final: State,
+  history: readonly Op[],
+  ledger: readonly LedgerEntry[],
+) => {
+  const verdict = allCheckers.check({
+    initial: scenario.initialState,
+    final,
+    history,
+    ledger,
+    expected: scenario.expected,
+  });
+  expect(verdict.violations).toEqual([]);
+  expect(verdict.valid).toBe(true);
 };
 
 describe('the HTTP client against the real lab server', () => {
@@ -156,15 +176,7 @@ describe('the HTTP client against the real lab server', () => {
     const ledger = (await served?.store.readLedger()) ?? [];
     expect(new Set(ledger.map((row) => row.opId))).toEqual(new Set(okOps.map((op) => op.id)));
     expect(exchanges.filter((e) => e.status === 200).every((e) => e.serverOpId !== undefined)).toBe(true);
-    const verdict = allCheckers.check({
-      initial: scenario.initialState,
-      final: await store.readState(),
-      history,
-      ledger,
-      expected: scenario.expected,
-    });
-    expect(verdict.violations).toEqual([]);
-    expect(verdict.valid).toBe(true);
+    expectEveryCheckerPasses(scenario, await store.readState(), history, ledger);
   });
 
   it.each([
@@ -195,15 +207,7 @@ describe('the HTTP client against the real lab server', () => {
       const rowsPerOk = okOps.map((op) => ledger.filter((row) => row.opId === op.id).length);
       const wanted = okOps.map((op) => (op.request.kind === 'basket' ? op.request.lines.length : 2));
       expect(rowsPerOk).toEqual(wanted);
-      const verdict = allCheckers.check({
-        initial: scenario.initialState,
-        final: await store.readState(),
-        history,
-        ledger,
-        expected: scenario.expected,
-      });
-      expect(verdict.violations).toEqual([]);
-      expect(verdict.valid).toBe(true);
+      expectEveryCheckerPasses(scenario, await store.readState(), history, ledger);
     },
   );
 });

@@ -1,17 +1,15 @@
 import {
   accountSubject,
-  type ChangeKind,
   everyScenario,
   fail,
   itemSubject,
   type Lab,
-  type OpContext,
   type Outcome,
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { type LabDatabase, postgresOf, postgresStore, rowOperations } from '@concurrency-lab/postgres';
-import { type Kysely, sql } from 'kysely';
+import { postgresOf, postgresStore, type RowChanges, rowOperations } from '@concurrency-lab/postgres';
+import { sql } from 'kysely';
 import { nonNegativeChecks } from './migrations/0001-non-negative-checks.ts';
 
 // check_violation: the row the UPDATE produced breaks a CHECK constraint, so the statement (and the
@@ -54,13 +52,7 @@ export const checkConstraintLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const changeBalance = (
-      on: Kysely<LabDatabase>,
-      accountId: number,
-      delta: number,
-      kind: ChangeKind,
-      op: OpContext,
-    ) =>
+    const changeBalance: RowChanges['changeBalance'] = (on, accountId, delta, kind, op) =>
       guarded(
         async () =>
           (
@@ -76,7 +68,7 @@ export const checkConstraintLab: Lab = {
         (row) => row.balance,
         'insufficient_funds',
       );
-    const reserve = (on: Kysely<LabDatabase>, sku: string, qty: number, kind: ChangeKind, op: OpContext) =>
+    const reserve: RowChanges['reserve'] = (on, sku, qty, kind, op) =>
       guarded(
         async () =>
           (

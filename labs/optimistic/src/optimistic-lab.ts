@@ -17,8 +17,8 @@ import {
   type StockItem,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { type LabDatabase, postgresOf, postgresStore, rowOperations } from '@concurrency-lab/postgres';
-import { type Kysely, sql } from 'kysely';
+import { postgresOf, postgresStore, type RowChanges, rowOperations } from '@concurrency-lab/postgres';
+import { sql } from 'kysely';
 
 // Compare-and-set: the write lands only if the row still has the version that was read. The
 // ledger row is inserted by the same statement, so it exists exactly when the update happened.
@@ -90,13 +90,7 @@ export const optimisticLab: Lab = {
         () => fail('conflict_retries_exhausted'),
         { onRetry: () => op.retry() },
       );
-    const changeBalance = async (
-      on: Kysely<LabDatabase>,
-      id: number,
-      delta: number,
-      kind: ChangeKind,
-      op: OpContext,
-    ) => {
+    const changeBalance: RowChanges['changeBalance'] = async (on, id, delta, kind, op) => {
       const read = await on.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
       if (!read) return fail('not_found');
       if (read.balance + delta < 0) return fail('insufficient_funds');
@@ -105,13 +99,7 @@ export const optimisticLab: Lab = {
       if (!row) throw STALE;
       return ok(row.balance);
     };
-    const reserve = async (
-      on: Kysely<LabDatabase>,
-      sku: string,
-      qty: number,
-      kind: ChangeKind,
-      op: OpContext,
-    ) => {
+    const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
       const read = await on.selectFrom('stock_items').selectAll().where('sku', '=', sku).executeTakeFirst();
       if (!read) return fail('not_found');
       if (read.available < qty) return fail('out_of_stock');

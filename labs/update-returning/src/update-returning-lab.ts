@@ -6,11 +6,16 @@ import {
   itemSubject,
   type Lab,
   type LabContext,
-  type OpContext,
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { type LabDatabase, postgresOf, postgresStore, rowOperations } from '@concurrency-lab/postgres';
+import {
+  type LabDatabase,
+  postgresOf,
+  postgresStore,
+  type RowChanges,
+  rowOperations,
+} from '@concurrency-lab/postgres';
 import { type Kysely, sql } from 'kysely';
 
 /**
@@ -73,24 +78,12 @@ export const updateReturningLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const changeBalance = async (
-      on: Kysely<LabDatabase>,
-      accountId: number,
-      delta: number,
-      kind: ChangeKind,
-      op: OpContext,
-    ) => {
+    const changeBalance: RowChanges['changeBalance'] = async (on, accountId, delta, kind, op) => {
       const [row] = (await changeBalanceSql(ctx, op.id, accountId, delta, kind).execute(on)).rows;
       if (row) return ok(row.balance);
       return fail((await exists(on, 'accounts', accountId)) ? 'insufficient_funds' : 'not_found');
     };
-    const reserve = async (
-      on: Kysely<LabDatabase>,
-      sku: string,
-      qty: number,
-      kind: ChangeKind,
-      op: OpContext,
-    ) => {
+    const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
       const [row] = (await reserveSql(ctx, op.id, sku, qty, kind).execute(on)).rows;
       if (row) return ok({ available: row.available, reserved: row.reserved });
       return fail((await exists(on, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');

@@ -1,17 +1,15 @@
 import type { LockOrder } from '@concurrency-lab/locks';
 import {
   accountSubject,
-  type ChangeKind,
   fail,
   itemSubject,
   type LabContext,
   type LabOperations,
-  type OpContext,
   ok,
 } from '@concurrency-lab/model';
 import { type Kysely, sql } from 'kysely';
 import { appendLedger } from './ledger.ts';
-import { rowOperations } from './multi-row.ts';
+import { type RowChanges, rowOperations } from './multi-row.ts';
 import type { LabDatabase } from './schema.ts';
 
 export interface ReadModifyWriteOptions {
@@ -34,13 +32,7 @@ export const readModifyWrite = (
   ctx: LabContext,
   { lockRows = false, lockOrder = 'id' }: ReadModifyWriteOptions = {},
 ): LabOperations => {
-  const changeBalance = async (
-    on: Kysely<LabDatabase>,
-    accountId: number,
-    delta: number,
-    kind: ChangeKind,
-    op: OpContext,
-  ) => {
+  const changeBalance: RowChanges['changeBalance'] = async (on, accountId, delta, kind, op) => {
     const read = on.selectFrom('accounts').select('balance').where('id', '=', accountId);
     const account = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
     if (!account) return fail('not_found');
@@ -61,13 +53,7 @@ export const readModifyWrite = (
     return ok(balance);
   };
 
-  const reserve = async (
-    on: Kysely<LabDatabase>,
-    sku: string,
-    qty: number,
-    kind: ChangeKind,
-    op: OpContext,
-  ) => {
+  const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
     const read = on.selectFrom('stock_items').select(['available', 'reserved']).where('sku', '=', sku);
     const item = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
     if (!item) return fail('not_found');
