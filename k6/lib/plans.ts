@@ -13,6 +13,7 @@ export const FAIL_REASONS = [
   'not_found',
   'invalid_amount',
   'limit_exceeded',
+  'invalid_request',
   'conflict_retries_exhausted',
   'lock_unavailable',
   'quorum_unavailable',

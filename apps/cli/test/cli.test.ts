@@ -103,6 +103,38 @@ describe('pnpm lab run', () => {
     expect(stderr).toContain('valid scenarios: withdraw-storm, flash-sale');
   });
 
+  it('refuses a lock order a lab does not take, naming what is accepted, and exits 2 before running', () => {
+    const wrong = runCli('run', 'select-for-update', '--scenario', 'transfer', '--lock-order', 'sideways');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--lock-order must be one of id, request; got sideways');
+    expect(wrong.stdout).toBe('');
+    const none = runCli('run', 'naive', '--scenario', 'transfer', '--lock-order', 'request');
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain('lab naive has no option --lock-order; it takes no options');
+    const other = runCli('run', 'pg-transaction', '--scenario', 'transfer', '--lock-order', 'id');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/lab pg-transaction has no option --lock-order; its options: --isolation/);
+  });
+
+  it('runs a basket with its lock order among the options and its deadlocks counted (none in id order)', () => {
+    const { status, stdout, stderr } = runCli('run', 'select-for-update', '--scenario', 'basket', '--json');
+    expect(status, stderr).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({
+      scenario: 'basket',
+      options: { 'lock-order': 'id' },
+      verdict: { valid: true, violations: [] },
+      contention: { deadlocks: 0 },
+      finalState: {
+        items: expect.arrayContaining([{ sku: 'sku-empty', available: 0, reserved: 5, version: 0 }]),
+      },
+    });
+    const text = runCli('run', 'naive', '--scenario', 'transfer', '--race-window-ms', '2');
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Contention \d+ conflicts · 0 deadlocks · /);
+    expect(text.stdout).toContain('as expected (this lab is unsafe here)');
+  });
+
   it.each([
     ['--concurrency', '0'],
     ['--concurrency', '-3'],
@@ -130,8 +162,9 @@ describe('pnpm lab list', () => {
     const { stdout } = runCli('run', '--help');
     const help = stdout.replace(/\s+/g, ' ');
     expect(help).toMatch(
-      /--backoff-base-ms <value> .*\(pg-transaction, optimistic: default 20; redis-lock: 2; redlock: 5; 0 to 60000\)/,
+      /--backoff-base-ms <value> .*\(pg-transaction, optimistic: default 20; select-for-update, redlock: 5; redis-lock: 2; 0 to 60000\)/,
     );
+    expect(help).toMatch(/--lock-order <value> .*\(select-for-update: default id; id \| request\)/);
     expect(help).toMatch(/--lock-ttl <value> .*\(redis-lock, redlock: default 10000; 1 to 600000\)/);
   });
 

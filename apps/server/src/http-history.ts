@@ -40,6 +40,7 @@ export class HttpHistory {
       retries: 0,
       conflicts: 0,
       waitedMs: 0,
+      deadlocks: 0,
     };
     if (this.#ops.length < this.#limit) this.#ops.push(op);
     else this.#truncated = true;

@@ -1,5 +1,12 @@
 import type { ChangeRequest, OpValue } from '@concurrency-lab/harness';
-import { type FailReason, httpStatusOf, MAX_VALUE, type Outcome } from '@concurrency-lab/model';
+import {
+  type FailReason,
+  httpStatusOf,
+  MAX_VALUE,
+  type Outcome,
+  type Reservation,
+  type TransferBalances,
+} from '@concurrency-lab/model';
 import { PoolExhaustedError } from '@concurrency-lab/postgres';
 
 /** A response as the routes send it: a status and a JSON body. */
@@ -10,26 +17,58 @@ export interface HttpReply {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-const subjectText = (request: ChangeRequest): string =>
-  request.kind === 'reserve' ? `item ${request.sku}` : `account ${request.accountId}`;
+const subjectText = (request: ChangeRequest): string => {
+  switch (request.kind) {
+    case 'reserve':
+      return `item ${request.sku}`;
+    case 'transfer':
+      return `accounts ${request.from} and ${request.to}`;
+    case 'basket':
+      return `items ${request.lines.map((line) => line.sku).join(', ')}`;
+    default:
+      return `account ${request.accountId}`;
+  }
+};
+
+/** What was asked for, in the words of a refusal: "2", or "the quantities of its lines". */
+const askedText = (request: ChangeRequest): string =>
+  request.kind === 'reserve'
+    ? `${request.qty}`
+    : request.kind === 'basket'
+      ? 'its line asks for'
+      : `${request.amount}`;
 
 const failMessage = (reason: FailReason, request: ChangeRequest): string => {
   const subject = subjectText(request);
+  const nothing =
+    request.kind === 'transfer'
+      ? 'nothing was transferred'
+      : request.kind === 'basket'
+        ? 'nothing was reserved'
+        : '';
   switch (reason) {
     case 'insufficient_funds':
-      return `${subject} has less than ${request.kind === 'reserve' ? request.qty : request.amount}; nothing was withdrawn`;
+      return request.kind === 'transfer'
+        ? `account ${request.from} has less than ${request.amount}; ${nothing}`
+        : `${subject} has less than ${askedText(request)}; nothing was withdrawn`;
     case 'out_of_stock':
-      return `${subject} has fewer than ${request.kind === 'reserve' ? request.qty : request.amount} available; nothing was reserved`;
+      return request.kind === 'basket'
+        ? `an item of ${subject} has fewer available than its line asks for; ${nothing}`
+        : `${subject} has fewer than ${askedText(request)} available; nothing was reserved`;
     case 'not_found':
-      return `${subject} does not exist`;
+      return request.kind === 'transfer' || request.kind === 'basket'
+        ? `one of ${subject} does not exist; ${nothing}`
+        : `${subject} does not exist`;
     case 'invalid_amount':
       return 'the amount must be a positive safe integer';
     case 'limit_exceeded':
       return `${subject} would pass ${MAX_VALUE} (Number.MAX_SAFE_INTEGER), the largest value kept; nothing changed`;
+    case 'invalid_request':
+      return `the request for ${subject} contradicts itself; nothing changed`;
     case 'conflict_retries_exhausted':
       return `${subject} kept changing under this request; it gave up after its retries and changed nothing`;
     case 'deadlock':
-      return `${subject}: the database chose this request as a deadlock victim; nothing changed`;
+      return `${subject}: the database chose this request as a deadlock victim on every try; nothing changed`;
     case 'lock_unavailable':
       return `the lock on ${subject} could not be acquired in time; nothing changed`;
     case 'quorum_unavailable':
@@ -37,9 +76,22 @@ const failMessage = (reason: FailReason, request: ChangeRequest): string => {
   }
 };
 
-/** The value an ok change reports: the balance after it, or the item's counts after it. */
-const okBody = (value: OpValue, opId: string): Record<string, unknown> =>
-  typeof value === 'number' ? { balance: value, opId } : { ...value, opId };
+/**
+ * The value an ok change reports: the balance after it, the item's counts after it, both accounts'
+ * balances after a transfer, or every line's item counts after a basket.
+ */
+const okBody = (value: OpValue, request: ChangeRequest, opId: string): Record<string, unknown> => {
+  if (request.kind === 'transfer') {
+    const after = value as TransferBalances;
+    return {
+      from: { account: request.from, balance: after.from },
+      to: { account: request.to, balance: after.to },
+      opId,
+    };
+  }
+  if (request.kind === 'basket') return { items: value, opId };
+  return typeof value === 'number' ? { balance: value, opId } : { ...(value as Reservation), opId };
+};
 
 /**
  * Maps a lab's outcome to a response: ok → 200 with the resulting value; each failure to its
@@ -54,7 +106,7 @@ export const replyForOutcome = (
 ): HttpReply => {
   switch (outcome.type) {
     case 'ok':
-      return { status: 200, body: okBody(outcome.value, opId) };
+      return { status: 200, body: okBody(outcome.value, request, opId) };
     case 'fail': {
       const status = httpStatusOf(outcome.reason);
       const message = outcome.message ?? failMessage(outcome.reason, request);

@@ -1,4 +1,4 @@
-import { isValidAmount } from '@concurrency-lab/model';
+import { type BasketLine, isValidAmount, MAX_BASKET_LINES } from '@concurrency-lab/model';
 import { z } from 'zod';
 
 /** Why a request was refused before it reached a lab: the field, and what that field accepts. */
@@ -127,4 +127,132 @@ export const parseSku = (raw: string): Validated<string> => {
           accepted: SKU_ACCEPTED,
         },
       };
+};
+
+const ACCOUNT_ACCEPTED = `a JSON number that is a whole number from 1 to ${MAX_ACCOUNT_ID}`;
+const TRANSFER_EXAMPLE = `{"from": <account id>, "to": <another account id>, "amount": <${AMOUNT_ACCEPTED}>}`;
+const BASKET_EXAMPLE = `{"items": [{"sku": "<sku>", "qty": <${AMOUNT_ACCEPTED}>}, …]} with 1 to ${MAX_BASKET_LINES} different skus`;
+
+const accountInBody = (field: string) =>
+  z.unknown().superRefine((input, ctx) => {
+    if (input === undefined) ctx.addIssue({ code: 'custom', message: `${field} is required` });
+    else if (!Number.isSafeInteger(input) || (input as number) < 1 || (input as number) > MAX_ACCOUNT_ID)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} must be ${ACCOUNT_ACCEPTED}; got ${describeInput(input)}`,
+      });
+  });
+
+const skuInBody = z.unknown().superRefine((input, ctx) => {
+  if (input === undefined) ctx.addIssue({ code: 'custom', message: 'sku is required' });
+  else if (typeof input !== 'string' || !skuSchema.safeParse(input).success)
+    ctx.addIssue({ code: 'custom', message: `sku must be ${SKU_ACCEPTED}; got ${describeInput(input)}` });
+});
+
+const notAnObject = (what: string) => (issue: { readonly input?: unknown }) =>
+  `${what} must be a JSON object; got ${describeInput(issue.input)}`;
+
+const transferSchema = z
+  .strictObject(
+    { from: accountInBody('from'), to: accountInBody('to'), amount: quantity('amount') },
+    { error: notAnObject('the body') },
+  )
+  .superRefine((body, ctx) => {
+    if (body.from === body.to)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `to must be another account than from; got ${String(body.from)} for both`,
+      });
+  });
+
+const basketSchema = z
+  .strictObject(
+    {
+      items: z
+        .array(
+          z.strictObject({ sku: skuInBody, qty: quantity('qty') }, { error: notAnObject('each item') }),
+          {
+            error: (issue) =>
+              issue.input === undefined
+                ? 'items is required'
+                : `items must be a JSON array; got ${describeInput(issue.input)}`,
+          },
+        )
+        .min(1, `items must list 1 to ${MAX_BASKET_LINES} lines; got none`)
+        .max(MAX_BASKET_LINES, `items must list 1 to ${MAX_BASKET_LINES} lines; got more`),
+    },
+    { error: notAnObject('the body') },
+  )
+  .superRefine(({ items }, ctx) => {
+    const seen = new Set<unknown>();
+    for (const [i, { sku }] of items.entries()) {
+      if (seen.has(sku))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', i, 'sku'],
+          message: `each sku may appear once; ${String(sku)} is there twice`,
+        });
+      seen.add(sku);
+    }
+  });
+
+/** `items[1].qty`: a body path as the client wrote it. */
+const fieldOf = (path: readonly PropertyKey[]): string =>
+  path.length === 0
+    ? 'body'
+    : path
+        .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 ? '.' : ''}${String(part)}`))
+        .join('');
+
+/** The first thing wrong with a body, as the field it is in, what was wrong, and what is accepted. */
+const invalidBody = (
+  error: z.ZodError,
+  example: string,
+  takes: Readonly<Record<string, string>>,
+): InvalidInput => {
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
+    const known = issue.path.length === 0 ? Object.keys(takes) : ['sku', 'qty'];
+    return {
+      field: fieldOf([...issue.path, issue.keys[0] ?? '']),
+      message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}: ${issue.path.length === 0 ? 'the body' : fieldOf(issue.path)} takes only ${known.map((k) => `"${k}"`).join(', ')}`,
+      accepted: example,
+    };
+  }
+  const last = issue?.path.at(-1);
+  return {
+    field: fieldOf(issue?.path ?? []),
+    message: issue?.message ?? 'invalid body',
+    accepted: (typeof last === 'string' && takes[last]) || example,
+  };
+};
+
+/** Validates `{ "from": id, "to": id, "amount": n }`: two different accounts and a positive safe integer. */
+export const parseTransferBody = (body: unknown): Validated<{ from: number; to: number; amount: number }> => {
+  const result = transferSchema.safeParse(body);
+  if (result.success) return { ok: true, value: result.data as { from: number; to: number; amount: number } };
+  return {
+    ok: false,
+    error: invalidBody(result.error, TRANSFER_EXAMPLE, {
+      from: ACCOUNT_ACCEPTED,
+      to: `${ACCOUNT_ACCEPTED}, not the same as from`,
+      amount: AMOUNT_ACCEPTED,
+    }),
+  };
+};
+
+/** Validates `{ "items": [{ "sku", "qty" }, …] }`: 1 to MAX_BASKET_LINES lines, each sku once, each qty positive. */
+export const parseBasketBody = (body: unknown): Validated<BasketLine[]> => {
+  const result = basketSchema.safeParse(body);
+  if (result.success) return { ok: true, value: result.data.items as BasketLine[] };
+  return {
+    ok: false,
+    error: invalidBody(result.error, BASKET_EXAMPLE, {
+      items: `a JSON array of 1 to ${MAX_BASKET_LINES} {"sku", "qty"} objects with different skus`,
+      sku: `${SKU_ACCEPTED}, each sku once per basket`,
+      qty: AMOUNT_ACCEPTED,
+    }),
+  };
 };

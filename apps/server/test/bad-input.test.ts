@@ -180,6 +180,156 @@ describe('bad request bodies', () => {
   });
 });
 
+describe('bad transfer bodies', () => {
+  const transfer = (body: unknown) => fixture.post(`/labs/${LAB}/transfers`, body);
+
+  it('refuses a missing or empty body, naming what the body takes', async () => {
+    await expectRefused(
+      await fixture.post(`/labs/${LAB}/transfers`, undefined, { raw: '' }),
+      400,
+      'body',
+      /JSON object; got nothing/,
+    );
+    await expectRefused(await transfer({}), 400, 'from', /from is required/);
+    await expectRefused(await transfer([1, 2, 3]), 400, 'body', /JSON object; got \[1,2,3\] \(an array\)/);
+  });
+
+  it('refuses account ids that are not whole numbers in range', async () => {
+    await expectRefused(
+      await transfer({ from: '1', to: 2, amount: 1 }),
+      400,
+      'from',
+      /from must be a JSON number .* got "1" \(a string\)/,
+    );
+    await expectRefused(
+      await transfer({ from: 1, to: 0, amount: 1 }),
+      400,
+      'to',
+      /to must be .*from 1 to 2147483647; got 0/,
+    );
+    await expectRefused(await transfer({ from: 1, to: 2147483648, amount: 1 }), 400, 'to', /got 2147483648/);
+    await expectRefused(await transfer({ from: 1.5, to: 2, amount: 1 }), 400, 'from', /got 1\.5/);
+  });
+
+  it('refuses a transfer to its own account', async () => {
+    await expectRefused(
+      await transfer({ from: 1, to: 1, amount: 2 }),
+      400,
+      'to',
+      /to must be another account than from; got 1 for both/,
+    );
+  });
+
+  it('refuses bad amounts and extra fields', async () => {
+    await expectRefused(
+      await transfer({ from: 1, to: 2, amount: 0 }),
+      400,
+      'amount',
+      /amount must be .*got 0/,
+    );
+    await expectRefused(await transfer({ from: 1, to: 2 }), 400, 'amount', /amount is required/);
+    await expectRefused(
+      await transfer({ from: 1, to: 2, amount: 2, note: 'rent' }),
+      400,
+      'note',
+      /unknown field "note": the body takes only "from", "to", "amount"/,
+    );
+  });
+
+  it('answers 404 for an account that does not exist, and moves nothing out of the other', async () => {
+    const reply = await transfer({ from: 1, to: 999, amount: 2 });
+    await expectRefused(
+      reply,
+      404,
+      undefined,
+      /one of accounts 1 and 999 does not exist; nothing was transferred/,
+    );
+    expect(reply.body.error).toBe('not_found');
+  });
+});
+
+describe('bad basket bodies', () => {
+  const basket = (body: unknown) => fixture.post(`/labs/${LAB}/baskets`, body);
+
+  it('refuses a body without a list of items, or with too few or too many', async () => {
+    await expectRefused(await basket({}), 400, 'items', /items is required/);
+    await expectRefused(
+      await basket({ items: 'sku-a' }),
+      400,
+      'items',
+      /items must be a JSON array; got "sku-a"/,
+    );
+    await expectRefused(await basket({ items: [] }), 400, 'items', /1 to 10 lines; got none/);
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ sku: `s${i}`, qty: 1 }));
+    await expectRefused(await basket({ items: eleven }), 400, 'items', /1 to 10 lines; got more/);
+  });
+
+  it('names the line and the field that is wrong', async () => {
+    await expectRefused(
+      await basket({ items: [2] }),
+      400,
+      'items[0]',
+      /each item must be a JSON object; got 2/,
+    );
+    await expectRefused(await basket({ items: [{ sku: 'sku-a' }] }), 400, 'items[0].qty', /qty is required/);
+    await expectRefused(
+      await basket({
+        items: [
+          { sku: 'sku-a', qty: 1 },
+          { sku: 'sku-a', qty: -1 },
+        ],
+      }),
+      400,
+      'items[1].qty',
+      /qty must be .*got -1/,
+    );
+    await expectRefused(
+      await basket({ items: [{ sku: "sku-a' OR '1'='1", qty: 1 }] }),
+      400,
+      'items[0].sku',
+      /sku must be letters, digits/,
+    );
+    await expectRefused(
+      await basket({ items: [{ sku: 'sku-a', qty: 1, price: 3 }] }),
+      400,
+      'items[0].price',
+      /unknown field "price": items\[0\] takes only "sku", "qty"/,
+    );
+  });
+
+  it('refuses an item named twice', async () => {
+    await expectRefused(
+      await basket({
+        items: [
+          { sku: 'sku-a', qty: 1 },
+          { sku: 'sku-a', qty: 2 },
+        ],
+      }),
+      400,
+      'items[1].sku',
+      /each sku may appear once; sku-a is there twice/,
+    );
+  });
+
+  it('answers 404 or 409 for a line that cannot be had, and reserves none of the others', async () => {
+    await expectRefused(
+      await basket({
+        items: [
+          { sku: 'sku-a', qty: 1 },
+          { sku: 'sku-zzz', qty: 1 },
+        ],
+      }),
+      404,
+      undefined,
+      /one of items sku-a, sku-zzz does not exist; nothing was reserved/,
+    );
+    const short = await basket({ items: [{ sku: 'sku-a', qty: 11 }] });
+    expect(short.status, short.text).toBe(409);
+    expect(short.body).toMatchObject({ error: 'out_of_stock' });
+    expect(await seeded()).toEqual({ ledger: 0, balance: 10_000, available: 10 });
+  });
+});
+
 describe('bad paths', () => {
   it('answers 404 for an unknown lab, naming the served ones', async () => {
     const reply = await fixture.post('/labs/no-such-lab/accounts/1/withdraw', { amount: 2 });

@@ -1,6 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { allCheckers, createRng, withdrawStorm } from '@concurrency-lab/harness';
+import {
+  allCheckers,
+  createRng,
+  type Op,
+  SCENARIOS,
+  type Scenario,
+  scenarioNamed,
+  withdrawStorm,
+} from '@concurrency-lab/harness';
 import { HttpLabStore, HttpPools, openHttpSession } from '@concurrency-lab/http-client';
+import type { LedgerEntry, State } from '@concurrency-lab/model';
 import { ServiceHub } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveOverHttp, hooks } from './http-drive.ts';
@@ -8,6 +17,24 @@ import { ADMIN_TOKEN, type ServerFixture, startServerFixture } from './lab-serve
 
 // The HTTP client of packages/http-client against the real server over the real Postgres: the
 // harness's requests, history and checkers, with the lab on the other side of a socket.
+
+/** Every harness checker accepts what a run over HTTP left: its history, the ledger, the state. */
+const expectEveryCheckerPasses = (
+  scenario: Scenario,
+  final: State,
+  history: readonly Op[],
+  ledger: readonly LedgerEntry[],
+) => {
+  const verdict = allCheckers.check({
+    initial: scenario.initialState,
+    final,
+    history,
+    ledger,
+    expected: scenario.expected,
+  });
+  expect(verdict.violations).toEqual([]);
+  expect(verdict.valid).toBe(true);
+};
 
 describe('the HTTP client against the real lab server', () => {
   let fixture: ServerFixture;
@@ -88,16 +115,40 @@ describe('the HTTP client against the real lab server', () => {
     const ledger = (await served?.store.readLedger()) ?? [];
     expect(new Set(ledger.map((row) => row.opId))).toEqual(new Set(okOps.map((op) => op.id)));
     expect(exchanges.filter((e) => e.status === 200).every((e) => e.serverOpId !== undefined)).toBe(true);
-    const verdict = allCheckers.check({
-      initial: scenario.initialState,
-      final: await store.readState(),
-      history,
-      ledger,
-      expected: scenario.expected,
-    });
-    expect(verdict.violations).toEqual([]);
-    expect(verdict.valid).toBe(true);
+    expectEveryCheckerPasses(scenario, await store.readState(), history, ledger);
   });
+
+  it.each([
+    // The server seeds the scenario's own initial state; 200 transfers from it, all 300 orders.
+    ['transfer', SCENARIOS.transfer.scaled(200)],
+    ['basket', scenarioNamed('basket')],
+  ] as const)(
+    '%s: every invariant holds on the HTTP history, its ledger rows and the final state',
+    async (name, scenario) => {
+      const store = new HttpLabStore(pools, {
+        baseUrl: fixture.url,
+        lab: 'update-returning',
+        adminToken: ADMIN_TOKEN,
+      });
+      const reset = await store.reset(name);
+      expect(reset.initialState).toEqual(scenario.initialState);
+      const { history } = await driveOverHttp(
+        pools,
+        fixture.url,
+        'update-returning',
+        scenario.ops(createRng(1)),
+        20,
+      );
+      const okOps = history.filter((op) => op.outcome?.type === 'ok');
+      expect(okOps.length).toBeGreaterThan(0);
+      const ledger = (await fixture.server.labs.get('update-returning')?.store.readLedger()) ?? [];
+      // One row per account of a transfer, per line of a basket, each with the server's op id.
+      const rowsPerOk = okOps.map((op) => ledger.filter((row) => row.opId === op.id).length);
+      const wanted = okOps.map((op) => (op.request.kind === 'basket' ? op.request.lines.length : 2));
+      expect(rowsPerOk).toEqual(wanted);
+      expectEveryCheckerPasses(scenario, await store.readState(), history, ledger);
+    },
+  );
 });
 
 describe('a real server stopped with requests in flight', () => {

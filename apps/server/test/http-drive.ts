@@ -12,6 +12,7 @@ export const hooks = (id: string) =>
     retries: 0,
     conflicts: 0,
     waitedMs: 0,
+    deadlocks: 0,
   });
 
 /**
@@ -49,6 +50,7 @@ export const driveOverHttp = async (
         retries: 0,
         conflicts: 0,
         waitedMs: 0,
+        deadlocks: 0,
       };
       op.outcome = await callSession(session, request, opContextFor(op));
       op.completedAt = performance.now() - started;

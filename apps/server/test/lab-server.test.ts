@@ -210,7 +210,8 @@ describe('when a lab fails in an unknown way', () => {
       needs: [],
       expect: { 'withdraw-storm': 'safe' },
       store: () => store,
-      open: async () => sessionFrom({ withdraw: boom, deposit: boom, reserve: boom }),
+      open: async () =>
+        sessionFrom({ withdraw: boom, deposit: boom, reserve: boom, transfer: boom, basket: boom }),
     };
     const served = new ServedLab({
       lab: brokenLab,

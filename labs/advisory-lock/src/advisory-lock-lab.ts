@@ -1,3 +1,4 @@
+import { inLockOrder } from '@concurrency-lab/locks';
 import {
   accountSubject,
   everyScenario,
@@ -11,10 +12,11 @@ import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/pos
 import { sql } from 'kysely';
 
 /**
- * The naive steps inside a transaction that first takes Postgres's named lock for the row:
- * `pg_advisory_xact_lock(key)` waits until no other transaction holds that key and keeps it until
- * COMMIT. The lock protects a name, not a row, so it works for anything the application can name
- * (MySQL's GET_LOCK is the same idea); every client must take it, as the database enforces nothing.
+ * The naive steps inside a transaction that first takes Postgres's named lock for each row it
+ * touches: `pg_advisory_xact_lock(key)` waits until no other transaction holds that key and keeps it
+ * until COMMIT. A transfer or a basket takes its keys in id order, so two never wait on each other.
+ * The lock protects a name, not a row, so it works for anything the application can name (MySQL's
+ * GET_LOCK is the same idea); every client must take it, as the database enforces nothing.
  */
 export const advisoryLockLab: Lab = {
   name: 'advisory-lock',
@@ -27,21 +29,33 @@ export const advisoryLockLab: Lab = {
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
     // Advisory locks are shared by the whole database, so the key names the run as well as the row.
-    const underLock = <R>(subject: string, op: OpContext, work: (steps: LabOperations) => Promise<R>) =>
+    const underLocks = <R>(subjects: string[], op: OpContext, work: (steps: LabOperations) => Promise<R>) =>
       db.transaction().execute(async (trx) => {
         const asked = performance.now();
-        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${ctx.namespace}/${subject}`}, 0))`.execute(
-          trx,
-        );
+        for (const subject of inLockOrder(subjects, 'id', (s) => s)) {
+          await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${ctx.namespace}/${subject}`}, 0))`.execute(
+            trx,
+          );
+        }
         op.waited(performance.now() - asked);
         return work(readModifyWrite(trx, ctx));
       });
     return sessionFrom({
       withdraw: (accountId, amount, op) =>
-        underLock(accountSubject(accountId), op, (steps) => steps.withdraw(accountId, amount, op)),
+        underLocks([accountSubject(accountId)], op, (steps) => steps.withdraw(accountId, amount, op)),
       deposit: (accountId, amount, op) =>
-        underLock(accountSubject(accountId), op, (steps) => steps.deposit(accountId, amount, op)),
-      reserve: (sku, qty, op) => underLock(itemSubject(sku), op, (steps) => steps.reserve(sku, qty, op)),
+        underLocks([accountSubject(accountId)], op, (steps) => steps.deposit(accountId, amount, op)),
+      reserve: (sku, qty, op) => underLocks([itemSubject(sku)], op, (steps) => steps.reserve(sku, qty, op)),
+      transfer: (from, to, amount, op) =>
+        underLocks([accountSubject(from), accountSubject(to)], op, (steps) =>
+          steps.transfer(from, to, amount, op),
+        ),
+      basket: (lines, op) =>
+        underLocks(
+          lines.map((line) => itemSubject(line.sku)),
+          op,
+          (steps) => steps.basket(lines, op),
+        ),
     });
   },
 };

@@ -29,6 +29,7 @@ describe('advisory-lock', () => {
         waited: (ms) => {
           waitedMs += ms;
         },
+        deadlock: () => {},
       });
       const heldFor = 300;
       await new Promise((resolve) => setTimeout(resolve, heldFor));

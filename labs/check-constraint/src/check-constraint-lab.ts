@@ -1,6 +1,5 @@
 import {
   accountSubject,
-  type ChangeKind,
   everyScenario,
   fail,
   itemSubject,
@@ -9,7 +8,7 @@ import {
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { postgresOf, postgresStore, type RowChanges, rowOperations } from '@concurrency-lab/postgres';
 import { sql } from 'kysely';
 import { nonNegativeChecks } from './migrations/0001-non-negative-checks.ts';
 import { maxValueCheck } from './migrations/0002-max-value-check.ts';
@@ -42,7 +41,9 @@ const guarded = async <R, V>(
 /**
  * A plain, unconditional UPDATE (`balance = balance - $1`) on a table that declares the rule as a
  * CHECK constraint: Postgres applies the change under the row lock and rejects the resulting row if
- * it breaks the rule, so the application never decides from a value that may be stale.
+ * it breaks the rule, so the application never decides from a value that may be stale. A transfer
+ * or a basket is the same statements, one per row in id order, in one transaction: a refused row
+ * rolls back the rows before it.
  */
 export const checkConstraintLab: Lab = {
   name: 'check-constraint',
@@ -61,7 +62,7 @@ export const checkConstraintLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const changeBalance = (accountId: number, delta: number, kind: ChangeKind, opId: string) =>
+    const changeBalance: RowChanges['changeBalance'] = (on, accountId, delta, kind, op) =>
       guarded(
         async () =>
           (
@@ -71,32 +72,29 @@ export const checkConstraintLab: Lab = {
                 WHERE id = ${accountId} RETURNING balance),
               logged AS (
                 INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-                SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
-              SELECT balance FROM changed`.execute(db)
+                SELECT ${op.id}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
+              SELECT balance FROM changed`.execute(on)
           ).rows[0],
         (row) => row.balance,
         'insufficient_funds',
       );
-    return sessionFrom({
-      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
-      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
-      reserve: (sku, qty, op) =>
-        guarded(
-          async () =>
-            (
-              await sql<{ available: number; reserved: number }>`
-                WITH changed AS (
-                  UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty},
-                    version = version + 1
-                  WHERE sku = ${sku} RETURNING available, reserved),
-                logged AS (
-                  INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-                  SELECT ${op.id}, ${ctx.lab}, ${itemSubject(sku)}, 'reserve', ${-qty}, available FROM changed)
-                SELECT available, reserved FROM changed`.execute(db)
-            ).rows[0],
-          (row) => ({ available: row.available, reserved: row.reserved }),
-          'out_of_stock',
-        ),
-    });
+    const reserve: RowChanges['reserve'] = (on, sku, qty, kind, op) =>
+      guarded(
+        async () =>
+          (
+            await sql<{ available: number; reserved: number }>`
+              WITH changed AS (
+                UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty},
+                  version = version + 1
+                WHERE sku = ${sku} RETURNING available, reserved),
+              logged AS (
+                INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+                SELECT ${op.id}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
+              SELECT available, reserved FROM changed`.execute(on)
+          ).rows[0],
+        (row) => ({ available: row.available, reserved: row.reserved }),
+        'out_of_stock',
+      );
+    return sessionFrom(rowOperations(db, { changeBalance, reserve }));
   },
 };

@@ -67,6 +67,7 @@ describe('check-constraint', () => {
         conflict: () => {},
         retry: () => {},
         waited: () => {},
+        deadlock: () => {},
       });
       expect(await session.withdraw(1, 2, op('a'))).toEqual({ type: 'ok', value: 1 });
       expect(await session.withdraw(1, 2, op('b'))).toEqual({ type: 'fail', reason: 'insufficient_funds' });

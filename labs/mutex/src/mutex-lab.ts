@@ -1,4 +1,5 @@
-import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
+import { guardOperations } from '@concurrency-lab/locks';
+import { everyScenario, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 import { Mutex } from 'async-mutex';
 
@@ -11,7 +12,10 @@ const mutexFor = (key: string): Mutex => {
   return mutex;
 };
 
-/** The naive steps, each run while holding this process's mutex for the row it touches. */
+/**
+ * The naive steps, each run while holding this process's mutex for every row it touches (a transfer
+ * or a basket takes them one by one in id order, so two of them never wait on each other in a cycle).
+ */
 export const mutexLab: Lab = {
   name: 'mutex',
   title: 'In-process mutex',

@@ -19,7 +19,7 @@ import {
   type StockItem,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import { postgresOf, postgresStore, type RowChanges, rowOperations } from '@concurrency-lab/postgres';
 import { sql } from 'kysely';
 
 // Compare-and-set: the write lands only if the row still has the version that was read. The
@@ -41,7 +41,7 @@ const setBalanceIfUnchanged = (
       SELECT ${op.id}, ${ctx.lab}, ${accountSubject(read.id)}, ${kind}, ${delta}, balance FROM changed)
     SELECT balance FROM changed`;
 
-const reserveIfUnchanged = (ctx: LabContext, op: OpContext, read: StockItem, qty: number) =>
+const reserveIfUnchanged = (ctx: LabContext, op: OpContext, read: StockItem, qty: number, kind: ChangeKind) =>
   sql<{ available: number; reserved: number }>`
     WITH changed AS (
       UPDATE stock_items SET available = ${read.available - qty}, reserved = ${read.reserved + qty}, version = version + 1
@@ -49,13 +49,16 @@ const reserveIfUnchanged = (ctx: LabContext, op: OpContext, read: StockItem, qty
       RETURNING available, reserved),
     logged AS (
       INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-      SELECT ${op.id}, ${ctx.lab}, ${itemSubject(read.sku)}, 'reserve', ${-qty}, available FROM changed)
+      SELECT ${op.id}, ${ctx.lab}, ${itemSubject(read.sku)}, ${kind}, ${-qty}, available FROM changed)
     SELECT available, reserved FROM changed`;
+
+const STALE = Symbol('the row changed since it was read');
 
 /**
  * Optimistic concurrency control: read the row and its version, decide, then write with
  * `WHERE version = <the version read>`. Zero rows updated means someone else wrote first: a
- * conflict, retried from the read after a capped, jittered backoff, up to the retry limit.
+ * conflict, retried from the read after a capped, jittered backoff, up to the retry limit. A
+ * transfer or a basket does it row by row in one transaction; one stale row undoes the others.
  */
 export const optimisticLab: Lab = {
   name: 'optimistic',
@@ -71,43 +74,50 @@ export const optimisticLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const store = postgresStore(ctx);
     const backoff = backoffFromOptions(ctx.options);
-    // An attempt answers an outcome, or undefined when its compare-and-set matched no row.
-    const optimistically = <V>(op: OpContext, attempt: () => Promise<Outcome<V> | undefined>) =>
+    // An attempt answers an outcome, or STALE when one of its compare-and-sets matched no row: thrown
+    // inside a transfer or a basket, so that their transaction rolls back the rows already written.
+    const optimistically = <V>(op: OpContext, attempt: () => Promise<Outcome<V>>) =>
       retryWithBackoff(
         backoff,
         async () => {
-          const outcome = await attempt();
-          if (outcome) return outcome;
-          op.conflict();
-          return RETRY;
+          try {
+            return await attempt();
+          } catch (error) {
+            if (error !== STALE) throw error;
+            op.conflict();
+            return RETRY;
+          }
         },
         () => fail('conflict_retries_exhausted'),
         { onRetry: () => op.retry() },
       );
-    const changeBalance = (id: number, delta: number, kind: ChangeKind, op: OpContext) =>
-      optimistically(op, async () => {
-        const read = await store.readAccount(id);
-        if (!read) return fail('not_found');
-        if (read.balance + delta < 0) return fail('insufficient_funds');
-        if (read.balance + delta > MAX_VALUE) return limitExceeded(`account ${id}`, read.balance, delta);
-        await op.raceWindow();
-        const [row] = (await setBalanceIfUnchanged(ctx, op, read, delta, kind).execute(db)).rows;
-        return row && ok(row.balance);
-      });
+    const changeBalance: RowChanges['changeBalance'] = async (on, id, delta, kind, op) => {
+      const read = await on.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!read) return fail('not_found');
+      if (read.balance + delta < 0) return fail('insufficient_funds');
+      if (read.balance + delta > MAX_VALUE) return limitExceeded(`account ${id}`, read.balance, delta);
+      await op.raceWindow();
+      const [row] = (await setBalanceIfUnchanged(ctx, op, read, delta, kind).execute(on)).rows;
+      if (!row) throw STALE;
+      return ok(row.balance);
+    };
+    const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
+      const read = await on.selectFrom('stock_items').selectAll().where('sku', '=', sku).executeTakeFirst();
+      if (!read) return fail('not_found');
+      if (read.available < qty) return fail('out_of_stock');
+      await op.raceWindow();
+      const [row] = (await reserveIfUnchanged(ctx, op, read, qty, kind).execute(on)).rows;
+      if (!row) throw STALE;
+      return ok({ available: row.available, reserved: row.reserved });
+    };
+    const rows = rowOperations(db, { changeBalance, reserve });
     return sessionFrom({
-      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op),
-      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op),
-      reserve: (sku, qty, op) =>
-        optimistically(op, async () => {
-          const read = await store.readItem(sku);
-          if (!read) return fail('not_found');
-          if (read.available < qty) return fail('out_of_stock');
-          await op.raceWindow();
-          const [row] = (await reserveIfUnchanged(ctx, op, read, qty).execute(db)).rows;
-          return row && ok({ available: row.available, reserved: row.reserved });
-        }),
+      withdraw: (accountId, amount, op) => optimistically(op, () => rows.withdraw(accountId, amount, op)),
+      deposit: (accountId, amount, op) => optimistically(op, () => rows.deposit(accountId, amount, op)),
+      reserve: (sku, qty, op) => optimistically(op, () => rows.reserve(sku, qty, op)),
+      transfer: (from, to, amount, op) => optimistically(op, () => rows.transfer(from, to, amount, op)),
+      basket: (lines, op) => optimistically(op, () => rows.basket(lines, op)),
     });
   },
 };

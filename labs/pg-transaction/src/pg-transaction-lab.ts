@@ -1,16 +1,14 @@
 import {
   backoffFromOptions,
   everyScenario,
-  fail,
   type Lab,
   type LabOperations,
   type OpContext,
-  RETRY,
+  type Outcome,
   retryOptionSpecs,
-  retryWithBackoff,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
+import { postgresOf, postgresStore, readModifyWrite, retryingTransaction } from '@concurrency-lab/postgres';
 import type { IsolationLevel } from 'kysely';
 
 const LEVELS = {
@@ -19,17 +17,12 @@ const LEVELS = {
   serializable: 'serializable',
 } as const satisfies Record<string, IsolationLevel>;
 
-// serialization_failure and deadlock_detected: Postgres rolled the transaction back and says that
-// running it again may well succeed. Any other error is not a conflict and is not retried.
-const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
-const isRetryable = (error: unknown): boolean =>
-  RETRYABLE_SQLSTATES.has(String((error as { code?: unknown } | null)?.code));
-
 /**
  * The naive steps inside one transaction at the chosen isolation level. Read committed lets two
  * transactions read the same balance and both write (a lost update); repeatable read and
  * serializable make Postgres abort the later writer with 40001 instead, and the whole
- * transaction is run again after a jittered, capped, exponential backoff.
+ * transaction is run again after a jittered, capped, exponential backoff (as after a deadlock,
+ * 40P01). A transfer or a basket is the same steps on each of its rows, in one transaction.
  */
 export const pgTransactionLab: Lab = {
   name: 'pg-transaction',
@@ -56,29 +49,15 @@ export const pgTransactionLab: Lab = {
     const { db } = postgresOf(ctx);
     const backoff = backoffFromOptions(ctx.options);
     const level = LEVELS[ctx.options.isolation as keyof typeof LEVELS];
-    const inTransaction = <R>(op: OpContext, work: (steps: LabOperations) => Promise<R>) =>
-      retryWithBackoff(
-        backoff,
-        async () => {
-          try {
-            return await db
-              .transaction()
-              .setIsolationLevel(level)
-              .execute((trx) => work(readModifyWrite(trx, ctx)));
-          } catch (error) {
-            if (!isRetryable(error)) throw error;
-            op.conflict();
-            return RETRY;
-          }
-        },
-        () => fail('conflict_retries_exhausted'),
-        { onRetry: () => op.retry() },
-      );
+    const inTransaction = <V>(op: OpContext, work: (steps: LabOperations) => Promise<Outcome<V>>) =>
+      retryingTransaction(db, op, backoff, (trx) => work(readModifyWrite(trx, ctx)), level);
     return sessionFrom({
       withdraw: (accountId, amount, op) =>
         inTransaction(op, (steps) => steps.withdraw(accountId, amount, op)),
       deposit: (accountId, amount, op) => inTransaction(op, (steps) => steps.deposit(accountId, amount, op)),
       reserve: (sku, qty, op) => inTransaction(op, (steps) => steps.reserve(sku, qty, op)),
+      transfer: (from, to, amount, op) => inTransaction(op, (steps) => steps.transfer(from, to, amount, op)),
+      basket: (lines, op) => inTransaction(op, (steps) => steps.basket(lines, op)),
     });
   },
 };

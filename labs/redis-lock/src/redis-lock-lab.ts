@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { type LockClient, lockGuard, lockOptionSpecs, lockSettingsFrom } from '@concurrency-lab/locks';
-import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
+import {
+  guardOperations,
+  type LockClient,
+  lockGuard,
+  lockOptionSpecs,
+  lockSettingsFrom,
+} from '@concurrency-lab/locks';
+import { everyScenario, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 import { luaScript, namespacedKey, redisCall, redisOf, withScripts } from '@concurrency-lab/redis';
 
@@ -17,7 +23,10 @@ interface HeldLock {
   readonly token: string;
 }
 
-/** The naive steps, each run while holding a Redis lock on the row it touches. */
+/**
+ * The naive steps, each run while holding a Redis lock on every row it touches (a transfer or a
+ * basket acquires one per row, in id order, and gives them back in reverse).
+ */
 export const redisLockLab: Lab = {
   name: 'redis-lock',
   title: 'Redis lock (SET NX PX)',

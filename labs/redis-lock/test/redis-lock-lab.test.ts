@@ -35,6 +35,7 @@ const recordingOp = (during: () => Promise<void> = async () => {}) => {
     waited: (ms) => {
       seen.waitedMs += ms;
     },
+    deadlock: () => {},
   };
   return { op, seen };
 };

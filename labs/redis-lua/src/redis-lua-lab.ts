@@ -14,12 +14,19 @@ import {
   scriptFailure,
   withScripts,
 } from '@concurrency-lab/redis';
-import { countFromScript, REDIS_LUA_SCRIPTS, type RedisLuaCommands } from './redis-lua-scripts.ts';
+import {
+  basketArguments,
+  countFromScript,
+  linesAfter,
+  REDIS_LUA_SCRIPTS,
+  type RedisLuaCommands,
+} from './redis-lua-scripts.ts';
 
 /**
  * The state lives in Redis, and each operation is one Lua script (./scripts):
  * Redis runs a script from start to end before it serves any other command, so the check, the
- * change and the ledger entry happen as one step that no other client can come between.
+ * change and the ledger entry happen as one step that no other client can come between. A transfer
+ * is one script over both accounts' keys, a basket one over every line's key: all or nothing.
  */
 export const redisLuaLab: Lab = {
   name: 'redis-lua',
@@ -64,6 +71,29 @@ export const redisLuaLab: Lab = {
         return reply[0] === 'ok'
           ? ok({ available: countFromScript(reply[1]), reserved: countFromScript(reply[2]) })
           : scriptFailure(reply);
+      },
+      async transfer(from, to, amount, op) {
+        const reply = await redisCall(redis, () =>
+          scripts.labTransfer(
+            keys.account(from),
+            keys.account(to),
+            keys.ledger,
+            amount,
+            op.id,
+            ctx.lab,
+            accountSubject(from),
+            accountSubject(to),
+          ),
+        );
+        return reply[0] === 'ok'
+          ? ok({ from: countFromScript(reply[1]), to: countFromScript(reply[2]) })
+          : scriptFailure(reply);
+      },
+      async basket(lines, op) {
+        const reply = await redisCall(redis, () =>
+          scripts.labBasket(...basketArguments(keys, lines, op.id, ctx.lab)),
+        );
+        return reply[0] === 'ok' ? ok(linesAfter(lines, reply)) : scriptFailure(reply);
       },
     });
   },

@@ -15,6 +15,7 @@ const op = (): OpContext => ({
   conflict: () => {},
   retry: () => {},
   waited: () => {},
+  deadlock: () => {},
 });
 
 /** A fresh namespace seeded with one account and three items, and a session on it. */

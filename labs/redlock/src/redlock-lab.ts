@@ -1,5 +1,11 @@
-import { type LockClient, lockGuard, lockOptionSpecs, lockSettingsFrom } from '@concurrency-lab/locks';
-import { everyScenario, guardOperations, type Lab, sessionFrom } from '@concurrency-lab/model';
+import {
+  guardOperations,
+  type LockClient,
+  lockGuard,
+  lockOptionSpecs,
+  lockSettingsFrom,
+} from '@concurrency-lab/locks';
+import { everyScenario, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
 import { namespacedKey, type RedlockService, redlockOf } from '@concurrency-lab/redis';
 import { NodeHealth } from './node-health.ts';
@@ -9,7 +15,10 @@ import { refusalFromVotes } from './vote-count.ts';
 // One view of the nodes' health per run, shared by its sessions: what one client learned, all know.
 const healthOf = new WeakMap<RedlockService, NodeHealth>();
 
-/** The naive steps, each run while holding a Redlock (a majority of independent Redis nodes). */
+/**
+ * The naive steps, each run while holding a Redlock (a majority of independent Redis nodes) on every
+ * row it touches; a transfer or a basket acquires one per row, in id order.
+ */
 export const redlockLab: Lab = {
   name: 'redlock',
   title: 'Redlock over five Redis nodes',

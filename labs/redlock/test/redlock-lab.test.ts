@@ -46,6 +46,7 @@ const op = (): OpContext => ({
   conflict: () => {},
   retry: () => {},
   waited: () => {},
+  deadlock: () => {},
 });
 
 /** The lab on this file's five nodes (Postgres from the hub), seeded with one account of 100. */

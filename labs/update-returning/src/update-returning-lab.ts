@@ -10,7 +10,13 @@ import {
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { type LabDatabase, postgresOf, postgresStore } from '@concurrency-lab/postgres';
+import {
+  type LabDatabase,
+  postgresOf,
+  postgresStore,
+  type RowChanges,
+  rowOperations,
+} from '@concurrency-lab/postgres';
 import { type Kysely, sql } from 'kysely';
 
 /**
@@ -35,7 +41,7 @@ export const changeBalanceSql = (
       SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
     SELECT balance FROM changed`;
 
-const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number) =>
+const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number, kind: ChangeKind) =>
   sql<{ available: number; reserved: number }>`
     WITH changed AS (
       UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty}, version = version + 1
@@ -43,7 +49,7 @@ const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number) =>
       RETURNING available, reserved),
     logged AS (
       INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-      SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, 'reserve', ${-qty}, available FROM changed)
+      SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
     SELECT available, reserved FROM changed`;
 
 // When no row changed, one more read tells "no such row" from "the condition was false".
@@ -61,6 +67,7 @@ const exists = async (db: Kysely<LabDatabase>, table: 'accounts' | 'stock_items'
   return (await query.executeTakeFirst()) !== undefined;
 };
 
+/** A transfer or a basket is the same statements, one per row in id order, in one transaction. */
 export const updateReturningLab: Lab = {
   name: 'update-returning',
   title: 'Conditional UPDATE … RETURNING',
@@ -72,21 +79,18 @@ export const updateReturningLab: Lab = {
   store: postgresStore,
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
-    const changeBalance = async (accountId: number, delta: number, kind: ChangeKind, opId: string) => {
-      const [row] = (await changeBalanceSql(ctx, opId, accountId, delta, kind).execute(db)).rows;
+    const changeBalance: RowChanges['changeBalance'] = async (on, accountId, delta, kind, op) => {
+      const [row] = (await changeBalanceSql(ctx, op.id, accountId, delta, kind).execute(on)).rows;
       if (row) return ok(row.balance);
       // Only a withdrawal can go below 0, and only a deposit past the largest value kept.
-      if (!(await exists(db, 'accounts', accountId))) return fail('not_found');
+      if (!(await exists(on, 'accounts', accountId))) return fail('not_found');
       return fail(delta < 0 ? 'insufficient_funds' : 'limit_exceeded');
     };
-    return sessionFrom({
-      withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op.id),
-      deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op.id),
-      async reserve(sku, qty, op) {
-        const [row] = (await reserveSql(ctx, op.id, sku, qty).execute(db)).rows;
-        if (row) return ok({ available: row.available, reserved: row.reserved });
-        return fail((await exists(db, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
-      },
-    });
+    const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
+      const [row] = (await reserveSql(ctx, op.id, sku, qty, kind).execute(on)).rows;
+      if (row) return ok({ available: row.available, reserved: row.reserved });
+      return fail((await exists(on, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
+    };
+    return sessionFrom(rowOperations(db, { changeBalance, reserve }));
   },
 };

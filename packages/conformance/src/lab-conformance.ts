@@ -11,6 +11,7 @@ import {
   SCENARIO_NAMES,
   type ScenarioName,
   type State,
+  unsupportedReason,
 } from '@concurrency-lab/model';
 import { runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,12 +41,24 @@ const opContext = (id: string): OpContext => ({
   conflict: () => {},
   retry: () => {},
   waited: () => {},
+  deadlock: () => {},
 });
 
 const INVALID = [0, -2, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '5' as unknown as number];
 const INITIAL: State = {
   accounts: withdrawStorm().initialState.accounts,
   items: [{ sku: 'sku-a', available: 10, reserved: 0, version: 0 }],
+};
+// For the multi-row refusals: account 2 cannot pay 10, sku-b is sold out, 99 and sku-zzz do not exist.
+const MULTI: State = {
+  accounts: [
+    { id: 1, balance: 100, version: 0 },
+    { id: 2, balance: 5, version: 0 },
+  ],
+  items: [
+    { sku: 'sku-a', available: 10, reserved: 0, version: 0 },
+    { sku: 'sku-b', available: 0, reserved: 3, version: 0 },
+  ],
 };
 
 /** One account a deposit away from the largest value kept. */
@@ -69,7 +82,11 @@ export const describeLabConformance = (lab: Lab): void => {
         const table = expectationsFor(lab, options);
         for (const name of SCENARIO_NAMES) {
           const expectation = table[name];
-          if (!expectation) continue;
+          if (!expectation) {
+            // Declared, never silent: the lab says why it cannot run the scenario.
+            it.skip(`${name}: skipped: ${unsupportedReason(lab, name, options)}`, () => {});
+            continue;
+          }
           it(`is ${expectation} on ${name}`, async () => {
             const scenario = SCENARIOS[name].sizedFor(expectation);
             const result = await runLab(hub, {
@@ -145,6 +162,93 @@ export const describeLabConformance = (lab: Lab): void => {
         expect(await store.readLedger()).toEqual([
           expect.objectContaining({ opId: 'up-to', delta: 1, resultingValue: MAX_VALUE }),
         ]);
+      } finally {
+        await prepared.release();
+      }
+    });
+
+    it('applies a transfer or a basket all or nothing: a refusal on any row changes none', async () => {
+      const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });
+      try {
+        const store = lab.store(prepared.context);
+        await store.reset(MULTI);
+        const session = await openSession(lab, prepared.context);
+        // In id order the row that refuses comes second: the first was already changed, and undone.
+        const refusals = [
+          [
+            await session.basket(
+              [
+                { sku: 'sku-a', qty: 1 },
+                { sku: 'sku-b', qty: 1 },
+              ],
+              opContext('b1'),
+            ),
+            'out_of_stock',
+          ],
+          [
+            await session.basket(
+              [
+                { sku: 'sku-a', qty: 2 },
+                { sku: 'sku-zzz', qty: 1 },
+              ],
+              opContext('b2'),
+            ),
+            'not_found',
+          ],
+          [await session.transfer(2, 1, 10, opContext('t1')), 'insufficient_funds'],
+          [await session.transfer(1, 99, 10, opContext('t2')), 'not_found'],
+          [await session.transfer(1, 1, 10, opContext('t3')), 'invalid_request'],
+          [await session.basket([], opContext('b3')), 'invalid_request'],
+          [
+            await session.basket(
+              [
+                { sku: 'sku-a', qty: 1 },
+                { sku: 'sku-a', qty: 1 },
+              ],
+              opContext('b4'),
+            ),
+            'invalid_request',
+          ],
+          [await session.basket([{ sku: 'sku-a', qty: 0 }], opContext('b5')), 'invalid_amount'],
+        ] as const;
+        for (const [outcome, reason] of refusals) expect(outcome).toMatchObject({ type: 'fail', reason });
+        expect(await store.readState()).toMatchObject({
+          accounts: [
+            { id: 1, balance: 100 },
+            { id: 2, balance: 5 },
+          ],
+          items: [
+            { sku: 'sku-a', available: 10, reserved: 0 },
+            { sku: 'sku-b', available: 0, reserved: 3 },
+          ],
+        });
+        expect(await store.readLedger()).toEqual([]);
+
+        // What an ok one answers, and one ledger row per subject it changed, all with its op id.
+        expect(await session.transfer(1, 2, 30, opContext('t4'))).toEqual({
+          type: 'ok',
+          value: { from: 70, to: 35 },
+        });
+        expect(await session.basket([{ sku: 'sku-a', qty: 2 }], opContext('b6'))).toEqual({
+          type: 'ok',
+          value: [{ sku: 'sku-a', available: 8, reserved: 2 }],
+        });
+        await session.close();
+        const rows = (await store.readLedger()).map(({ opId, subject, kind, delta, resultingValue }) => ({
+          opId,
+          subject,
+          kind,
+          delta,
+          resultingValue,
+        }));
+        expect(rows).toEqual(
+          expect.arrayContaining([
+            { opId: 't4', subject: 'account:1', kind: 'transfer', delta: -30, resultingValue: 70 },
+            { opId: 't4', subject: 'account:2', kind: 'transfer', delta: 30, resultingValue: 35 },
+            { opId: 'b6', subject: 'item:sku-a', kind: 'basket', delta: -2, resultingValue: 8 },
+          ]),
+        );
+        expect(rows).toHaveLength(3);
       } finally {
         await prepared.release();
       }

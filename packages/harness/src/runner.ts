@@ -9,6 +9,7 @@ import {
   type OpContext,
   type Outcome,
   openSession,
+  unsupportedReason,
   verdictMatches,
 } from '@concurrency-lab/model';
 import { allCheckers } from './checker/all-checkers.ts';
@@ -19,12 +20,12 @@ import { callSession } from './client/session-call.ts';
 import { createRng } from './generator/rng.ts';
 import type { ExpectedOutcome, Scenario } from './generator/scenario.ts';
 import {
+  changesOf,
   type History,
   type Op,
   type OpRequest,
   type OpValue,
-  reportedValue,
-  subjectOf,
+  reportedValues,
 } from './history/op.ts';
 import type { Nemesis } from './nemesis/nemesis.ts';
 import { raceWindow } from './nemesis/race-window.ts';
@@ -122,20 +123,21 @@ const invoke = async (
   }
 };
 
-/** Counts lost updates (repeated values on a decreasing subject) and negative values as they happen. */
+/** Counts lost updates (repeated values where a subject went down) and negative values as they happen. */
 const liveTally = () => {
   const seen = new Map<string, Set<number>>();
   let violations = 0;
   return {
     add(op: Op) {
-      const value = reportedValue(op);
-      if (value === undefined || op.request.kind === 'read' || op.request.kind === 'deposit') return;
-      if (value < 0) violations++;
-      const subject = subjectOf(op.request);
-      const values = seen.get(subject) ?? new Set<number>();
-      if (values.has(value)) violations++;
-      values.add(value);
-      seen.set(subject, values);
+      const down = new Set(changesOf(op.request).flatMap((c) => (c.delta < 0 ? [c.subject] : [])));
+      for (const { subject, value } of reportedValues(op)) {
+        if (value < 0) violations++;
+        if (!down.has(subject)) continue;
+        const values = seen.get(subject) ?? new Set<number>();
+        if (values.has(value)) violations++;
+        values.add(value);
+        seen.set(subject, values);
+      }
     },
     get violations() {
       return violations;
@@ -154,7 +156,10 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const seed = options.seed ?? 1;
   const raceWindowMs = options.raceWindowMs ?? 0;
   const expectation = expectationFor(lab, scenario.name, { options: context.options });
-  if (!expectation) throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}`);
+  if (!expectation) {
+    const why = unsupportedReason(lab, scenario.name, context.options);
+    throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}: ${why}`);
+  }
 
   const store = lab.store(context);
   await store.reset(scenario.initialState);
@@ -186,6 +191,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
         retries: 0,
         conflicts: 0,
         waitedMs: 0,
+        deadlocks: 0,
       };
       history.push(op);
       const outcome = await invoke(session, store, request, opContextFor(op, nemeses));

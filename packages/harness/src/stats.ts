@@ -22,9 +22,14 @@ export interface RunStats {
   readonly durationMs: number;
   readonly throughputOpsPerSec: number;
   readonly latencyMs: LatencyMs;
-  /** What strategies reported: conflicts seen, retries made, time spent waiting for locks. */
+  /** What strategies reported: conflicts and deadlocks seen, retries made, time spent waiting for locks. */
   readonly contention: {
     readonly conflicts: number;
+    /**
+     * Deadlocks the database detected and broke by aborting one of the operations (SQLSTATE 40P01);
+     * absent where operations are not seen (a k6 run, which sees statuses).
+     */
+    readonly deadlocks?: number;
     readonly retries: number;
     /** Time spent waiting for locks, summed over every operation (so it can exceed the run's duration). */
     readonly lockWaitMs: number;
@@ -77,6 +82,7 @@ export const computeStats = (history: History, durationMs: number): RunStats => 
   let maxWaitMs = 0;
   let latencySumMs = 0;
   let conflicts = 0;
+  let deadlocks = 0;
   let retries = 0;
   let lockWaitMs = 0;
   let okRetries = 0;
@@ -91,6 +97,7 @@ export const computeStats = (history: History, durationMs: number): RunStats => 
     waits.recordValue(Math.max(0, Math.round(op.waitedMs * 1000)));
     maxWaitMs = Math.max(maxWaitMs, op.waitedMs);
     conflicts += op.conflicts;
+    deadlocks += op.deadlocks;
     retries += op.retries;
     lockWaitMs += op.waitedMs;
   }
@@ -123,6 +130,7 @@ export const computeStats = (history: History, durationMs: number): RunStats => 
     latencyMs,
     contention: {
       conflicts,
+      deadlocks,
       retries,
       lockWaitMs: round(lockWaitMs),
       lockWait,

@@ -1,5 +1,5 @@
 import type { LedgerEntry, Outcome, State } from '@concurrency-lab/model';
-import { deltaOf, type Op, type OpRequest, type OpValue, reportedValue, subjectOf } from '../src/index.ts';
+import { changesOf, type Op, type OpRequest, type OpValue, reportedValues } from '../src/index.ts';
 
 /** Builds hand-made histories for checker tests: ops in order, with explicit times. */
 export const historyOf = (
@@ -18,21 +18,25 @@ export const historyOf = (
     retries: 0,
     conflicts: 0,
     waitedMs: 0,
+    deadlocks: 0,
   }));
 
-/** The ledger a correct strategy would have written for these ops: one row per ok change. */
+/** The ledger a correct strategy would have written for these ops: one row per subject of every ok change. */
 export const ledgerFor = (history: readonly Op[]): LedgerEntry[] =>
   history
     .filter((op) => op.outcome?.type === 'ok' && op.request.kind !== 'read')
-    .map((op) => ({
-      opId: op.id,
-      lab: 'test',
-      subject: subjectOf(op.request),
-      kind: op.request.kind as LedgerEntry['kind'],
-      delta: deltaOf(op.request),
-      resultingValue: reportedValue(op) as number,
-      at: new Date(0),
-    }));
+    .flatMap((op) => {
+      const after = new Map(reportedValues(op).map(({ subject, value }) => [subject, value]));
+      return changesOf(op.request).map(({ subject, delta }) => ({
+        opId: op.id,
+        lab: 'test',
+        subject,
+        kind: op.request.kind as LedgerEntry['kind'],
+        delta,
+        resultingValue: after.get(subject) as number,
+        at: new Date(0),
+      }));
+    });
 
 export const account = (balance: number): State => ({
   accounts: [{ id: 1, balance, version: 0 }],

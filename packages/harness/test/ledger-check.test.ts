@@ -19,6 +19,7 @@ const op = (id: string, index: number, outcome: Outcome<{ available: number; res
   retries: 0,
   conflicts: 0,
   waitedMs: 0,
+  deadlocks: 0,
 });
 
 const row = (opId: string, available: number): LedgerEntry => ({

@@ -170,10 +170,10 @@ describe('runScenario', () => {
     expect(result.verdict).toEqual({ valid: 'unknown', violations: [] });
   });
 
-  it('refuses a scenario the lab does not declare', async () => {
-    const lab = { ...memoryLab(), expect: {} };
+  it('refuses a scenario the lab does not declare, with the reason the lab gives', async () => {
+    const lab = { ...memoryLab(), expect: {}, unsupported: { 'withdraw-storm': 'it keeps no balances' } };
     await expect(runScenario({ lab, scenario: withdrawStorm(), context: context('memory') })).rejects.toThrow(
-      'does not support scenario withdraw-storm',
+      'does not support scenario withdraw-storm: it keeps no balances',
     );
   });
 });

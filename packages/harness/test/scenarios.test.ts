@@ -53,3 +53,37 @@ describe('scenarios', () => {
     for (const name of SCENARIO_NAMES) expect(scenarioNamed(name).name).toBe(name);
   });
 });
+
+describe('the multi-row scenarios', () => {
+  it('transfer moves money between different accounts, in both directions, and names a missing account 1 in 50 times', () => {
+    const s = scenarioNamed('transfer');
+    const ops = s.ops(createRng(1));
+    expect(ops).toHaveLength(1000);
+    const transfers = ops.filter((op) => op.kind === 'transfer');
+    expect(transfers).toHaveLength(1000);
+    expect(transfers.every((t) => t.from !== t.to)).toBe(true);
+    const pairs = new Set(transfers.map((t) => `${t.from}>${t.to}`));
+    expect(pairs.has('1>2') && pairs.has('2>1')).toBe(true);
+    const missing = transfers.filter((t) => t.from === 6);
+    expect(missing).toHaveLength(20);
+    expect(s.expected).toEqual({ fail: { not_found: 20 } });
+    expect(s.initialState.accounts.reduce((sum, a) => sum + a.balance, 0)).toBe(1000);
+  });
+
+  it('basket orders two or three different items, every tenth also the sold-out one, last', () => {
+    const s = scenarioNamed('basket');
+    const orders = s.ops(createRng(1)).filter((op) => op.kind === 'basket');
+    expect(orders).toHaveLength(300);
+    for (const [i, order] of orders.entries()) {
+      const skus = order.lines.map((l) => l.sku);
+      expect(new Set(skus).size).toBe(skus.length);
+      const soldOut = i % 10 === 9;
+      expect(skus.length).toBeGreaterThanOrEqual(soldOut ? 3 : 2);
+      expect(skus.length).toBeLessThanOrEqual(soldOut ? 4 : 3);
+      expect(skus.at(-1) === 'sku-empty').toBe(soldOut);
+    }
+    const asked = orders.flatMap((o) => o.lines).reduce((sum, l) => sum + l.qty, 0);
+    const stock = s.initialState.items.reduce((sum, i) => sum + i.available, 0);
+    expect(asked).toBeGreaterThan(3 * stock);
+  });
+});

@@ -21,13 +21,14 @@ describe('computeStats', () => {
     expect(stats.contention.attemptsPerOk).toBe(1);
   });
 
-  it('adds up what strategies reported: conflicts, retries of ok ops, lock waits as a sum and per op', () => {
+  it('adds up what strategies reported: conflicts, deadlocks, retries of ok ops, lock waits as a sum and per op', () => {
     // Two ops of 20 ms each; the first waited 12.5 ms for a lock, the second not at all.
     const history = historyOf([withdraw(1), ok(9), 0, 20], [withdraw(1), ok(8), 0, 20]);
-    Object.assign(history[0] as object, { retries: 3, conflicts: 3, waitedMs: 12.5 });
+    Object.assign(history[0] as object, { retries: 3, conflicts: 2, waitedMs: 12.5, deadlocks: 1 });
     const stats = computeStats(history, 100);
     expect(stats.contention).toEqual({
-      conflicts: 3,
+      conflicts: 2,
+      deadlocks: 1,
       retries: 3,
       lockWaitMs: 12.5,
       lockWait: { meanMs: 6.25, p99Ms: 12.5, maxMs: 12.5, shareOfLatency: 0.313 },

@@ -1,4 +1,5 @@
 import {
+  type BasketLine,
   FAIL_REASONS,
   type FailReason,
   fail,
@@ -6,13 +7,18 @@ import {
   type Outcome,
   ok,
   type Reservation,
+  type ReservedLine,
+  type TransferBalances,
 } from '@concurrency-lab/model';
 import type { HttpAnswer } from './http-pools.ts';
 
-/** What an operation's 200 answer carries, and the body field that holds its quantity. */
+/** What an operation's 200 answer carries, and which refused body fields mean that nothing changed. */
 export interface AnswerShape<V> {
-  /** `amount` (withdraw, deposit) or `qty` (reserve): the field the request sent. */
-  readonly field: 'amount' | 'qty';
+  /**
+   * The fail reason of a 400 that refuses `field` of the body this request sent (the server refused
+   * it before any lab ran); undefined for any other field, whose refusal the client cannot explain.
+   */
+  refusedField(field: string): FailReason | undefined;
   /** Names the value, for messages. */
   readonly value: string;
   /** The value from a 200 body, or undefined when the body does not hold one. */
@@ -23,18 +29,63 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
 
 /** A withdrawal's or deposit's answer: `{ "balance": <after>, "opId" }`. */
 export const BALANCE_ANSWER: AnswerShape<number> = {
-  field: 'amount',
+  refusedField: (field) => (field === 'amount' ? 'invalid_amount' : undefined),
   value: 'balance',
   read: (body) => (isCount(body.balance) ? body.balance : undefined),
 };
 
 /** A reservation's answer: `{ "available", "reserved", "opId" }`. */
 export const RESERVATION_ANSWER: AnswerShape<Reservation> = {
-  field: 'qty',
+  refusedField: (field) => (field === 'qty' ? 'invalid_amount' : undefined),
   value: 'available and reserved counts',
   read: ({ available, reserved }) =>
     isCount(available) && isCount(reserved) ? { available, reserved } : undefined,
 };
+
+const balanceOf = (side: unknown): number | undefined => {
+  const balance = (side as { balance?: unknown } | null)?.balance;
+  return isCount(balance) ? balance : undefined;
+};
+
+/** A transfer's answer: `{ "from": { "account", "balance" }, "to": { "account", "balance" }, "opId" }`. */
+export const TRANSFER_ANSWER: AnswerShape<TransferBalances> = {
+  refusedField: (field) =>
+    field === 'amount'
+      ? 'invalid_amount'
+      : field === 'from' || field === 'to'
+        ? 'invalid_request'
+        : undefined,
+  value: 'balances of both accounts',
+  read: ({ from, to }) => {
+    const [fromBalance, toBalance] = [balanceOf(from), balanceOf(to)];
+    return fromBalance === undefined || toBalance === undefined
+      ? undefined
+      : { from: fromBalance, to: toBalance };
+  },
+};
+
+const BASKET_FIELD = /^items(\[\d+\](\.(sku|qty))?)?$/;
+
+/** A basket's answer: `{ "items": [{ "sku", "available", "reserved" }, …], "opId" }`, one per line. */
+export const basketAnswer = (lines: readonly BasketLine[]): AnswerShape<readonly ReservedLine[]> => ({
+  refusedField: (field) =>
+    field.endsWith('.qty') && BASKET_FIELD.test(field)
+      ? 'invalid_amount'
+      : BASKET_FIELD.test(field)
+        ? 'invalid_request'
+        : undefined,
+  value: 'counts of every line',
+  read: ({ items }) => {
+    if (!Array.isArray(items) || items.length !== lines.length) return undefined;
+    const read = items.map((item, i) => {
+      const { sku, available, reserved } = (item ?? {}) as Record<string, unknown>;
+      return sku === lines[i]?.sku && isCount(available) && isCount(reserved)
+        ? { sku, available, reserved }
+        : undefined;
+    });
+    return read.every((line) => line !== undefined) ? (read as ReservedLine[]) : undefined;
+  },
+});
 
 const asObject = (body: unknown): Readonly<Record<string, unknown>> =>
   body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
@@ -83,11 +134,14 @@ export const outcomeOfAnswer = <V>(answer: HttpAnswer, shape: AnswerShape<V>): O
       return isFailReason(body.error) ? fail(body.error, message) : unknownEffect(describe(answer));
     }
     case 400: {
-      // The server validates before any lab runs, so a refused quantity changed nothing.
+      // The server validates before any lab runs, so a refused field of this request changed
+      // nothing; so does a refusal by the model's own checks (no field: the lab's answer).
       const message = typeof body.message === 'string' ? body.message : undefined;
       if (body.error === 'invalid_amount') return fail('invalid_amount', message);
-      if (body.error === 'invalid_request' && body.field === shape.field)
-        return fail('invalid_amount', message);
+      const reason = typeof body.field === 'string' ? shape.refusedField(body.field) : undefined;
+      if (body.error === 'invalid_request' && reason) return fail(reason, message);
+      if (body.error === 'invalid_request' && body.field === undefined)
+        return fail('invalid_request', message);
       return unknownEffect(describe(answer));
     }
     default:

@@ -4,13 +4,17 @@ import {
   type OpContext,
   type Outcome,
   rejectInvalidAmount,
+  rejectInvalidBasket,
+  rejectInvalidTransfer,
 } from '@concurrency-lab/model';
 import {
   type AnswerShape,
   BALANCE_ANSWER,
+  basketAnswer,
   outcomeOfAnswer,
   RESERVATION_ANSWER,
   serverOpIdOf,
+  TRANSFER_ANSWER,
 } from './answer-outcome.ts';
 import { type HttpPools, type HttpRequest, HttpTransportError, parseBaseUrl } from './http-pools.ts';
 
@@ -43,7 +47,7 @@ export interface HttpSessionOptions {
 /**
  * A LabSession whose operations are requests to a running server, made as the server's routes
  * take them, over the shared pools. Amounts the model refuses fail `invalid_amount` before any
- * request, as in process. The strategy's race window, retries and lock waits happen in the server
+ * request, as in process (and malformed transfers and baskets `invalid_request`). The strategy's race window, retries and lock waits happen in the server
  * (its LAB_RACE_WINDOW_MS, its own counts): the OpContext hooks are not called from here. The
  * session keeps no state between operations, so it may also serve several callers at once. Closing
  * it leaves the pools open; their owner closes them.
@@ -90,6 +94,24 @@ export const openHttpSession = (pools: HttpPools, options: HttpSessionOptions): 
       perform(
         { method: 'POST', path: `/labs/${lab}/items/${encodeURIComponent(sku)}/reserve`, json: { qty } },
         RESERVATION_ANSWER,
+        op,
+      ),
+    transfer: async (from, to, amount, op) =>
+      rejectInvalidTransfer(from, to, amount) ??
+      perform(
+        { method: 'POST', path: `/labs/${lab}/transfers`, json: { from, to, amount } },
+        TRANSFER_ANSWER,
+        op,
+      ),
+    basket: async (lines, op) =>
+      rejectInvalidBasket(lines) ??
+      perform(
+        {
+          method: 'POST',
+          path: `/labs/${lab}/baskets`,
+          json: { items: lines.map(({ sku, qty }) => ({ sku, qty })) },
+        },
+        basketAnswer(lines),
         op,
       ),
     close: async () => {},

@@ -1,5 +1,12 @@
 export type { AnswerShape } from './answer-outcome.ts';
-export { BALANCE_ANSWER, outcomeOfAnswer, RESERVATION_ANSWER, serverOpIdOf } from './answer-outcome.ts';
+export {
+  BALANCE_ANSWER,
+  basketAnswer,
+  outcomeOfAnswer,
+  RESERVATION_ANSWER,
+  serverOpIdOf,
+  TRANSFER_ANSWER,
+} from './answer-outcome.ts';
 export type { HttpExchange, HttpSessionOptions } from './http-lab-session.ts';
 export { openHttpSession } from './http-lab-session.ts';
 export type { HttpCheck, HttpLabStoreOptions, HttpReset } from './http-lab-store.ts';

@@ -241,3 +241,113 @@ describe('a reservation’s answer, mapped back to an outcome', () => {
     expect((await session.reserve('sku-a', 1, opContext('r'))).type).toBe('info');
   });
 });
+
+describe('a transfer’s and a basket’s requests and answers', () => {
+  const lines = [
+    { sku: 'sku-a', qty: 1 },
+    { sku: 'sku-b', qty: 2 },
+  ];
+
+  it('sends them as the server’s routes take them, and refuses malformed ones without sending', async () => {
+    answering(200, { from: { account: 1, balance: 8 }, to: { account: 2, balance: 12 }, opId: 'r0-40' });
+    expect(await session.transfer(1, 2, 2, opContext('t'))).toEqual({
+      type: 'ok',
+      value: { from: 8, to: 12 },
+    });
+    const counts = [
+      { sku: 'sku-a', available: 9, reserved: 1 },
+      { sku: 'sku-b', available: 3, reserved: 2 },
+    ];
+    answering(200, { items: counts, opId: 'r0-41' });
+    expect(await session.basket(lines, opContext('b'))).toEqual({ type: 'ok', value: counts });
+    const sent = server.received.slice(-2);
+    expect(sent.map(({ method, url, body }) => [method, url, JSON.parse(body)])).toEqual([
+      ['POST', '/labs/update-returning/transfers', { from: 1, to: 2, amount: 2 }],
+      ['POST', '/labs/update-returning/baskets', { items: lines }],
+    ]);
+    const before = server.received.length;
+    expect(await session.transfer(1, 1, 2, opContext('t'))).toMatchObject({
+      type: 'fail',
+      reason: 'invalid_request',
+    });
+    expect(await session.basket([], opContext('b'))).toMatchObject({
+      type: 'fail',
+      reason: 'invalid_request',
+    });
+    expect(await session.basket([{ sku: 'sku-a', qty: 0 }], opContext('b'))).toMatchObject({
+      type: 'fail',
+      reason: 'invalid_amount',
+    });
+    expect(server.received.length).toBe(before);
+  });
+
+  it.each([
+    ['409 insufficient_funds', 409, { error: 'insufficient_funds', message: 'short' }, 'fail'],
+    ['404 not_found', 404, { error: 'not_found', message: 'no account 9' }, 'fail'],
+    ['400 refusing "to"', 400, { error: 'invalid_request', field: 'to', message: 'to must be' }, 'fail'],
+    ['400 refusing the amount', 400, { error: 'invalid_request', field: 'amount', message: 'x' }, 'fail'],
+    [
+      '400 refusing a field it did not send',
+      400,
+      { error: 'invalid_request', field: 'qty', message: 'x' },
+      'info',
+    ],
+    ['200 without the balance of "to"', 200, { from: { account: 1, balance: 8 }, opId: 'r0-42' }, 'info'],
+  ] as const)('transfer: %s is %s', async (_name, status, body, type) => {
+    answering(status, body);
+    expect((await session.transfer(1, 2, 2, opContext('t'))).type).toBe(type);
+  });
+
+  it.each([
+    [
+      '409 out_of_stock',
+      409,
+      { error: 'out_of_stock', message: 'short' },
+      { type: 'fail', reason: 'out_of_stock' },
+    ],
+    [
+      '400 refusing a line’s qty',
+      400,
+      { error: 'invalid_request', field: 'items[1].qty', message: 'x' },
+      { type: 'fail', reason: 'invalid_amount' },
+    ],
+    [
+      '400 refusing a line’s sku',
+      400,
+      { error: 'invalid_request', field: 'items[0].sku', message: 'x' },
+      { type: 'fail', reason: 'invalid_request' },
+    ],
+    [
+      '400 from the model’s own check',
+      400,
+      { error: 'invalid_request', message: 'sku-a twice' },
+      { type: 'fail', reason: 'invalid_request' },
+    ],
+    [
+      '400 refusing the content type',
+      400,
+      { error: 'invalid_request', field: 'content-type', message: 'x' },
+      { type: 'info' },
+    ],
+    [
+      '200 with fewer lines than asked',
+      200,
+      { items: [{ sku: 'sku-a', available: 9, reserved: 1 }], opId: 'r0-43' },
+      { type: 'info' },
+    ],
+    [
+      '200 with the lines of other items',
+      200,
+      {
+        items: [
+          { sku: 'sku-b', available: 9, reserved: 1 },
+          { sku: 'sku-a', available: 3, reserved: 2 },
+        ],
+      },
+      { type: 'info' },
+    ],
+  ] as const)('basket: %s', async (_name, status, body, expected) => {
+    answering(status, body);
+    expect(await session.basket(lines, opContext('b'))).toMatchObject(expected);
+  });
+});

@@ -80,4 +80,5 @@ export const opContext = (id: string): OpContext => ({
   conflict: () => {},
   retry: () => {},
   waited: () => {},
+  deadlock: () => {},
 });

@@ -33,6 +33,7 @@ const recording = () => {
     waited: (ms) => {
       seen.waitedMs += ms;
     },
+    deadlock: () => {},
   };
   return { op, seen };
 };

@@ -111,7 +111,8 @@ export interface RetryOptionDefaults {
 export const retryOptionSpecs = (defaults: RetryOptionDefaults): Readonly<Record<string, LabOptionSpec>> => ({
   'retry-limit': {
     kind: 'integer',
-    description: 'retries after a conflict before the operation fails with conflict_retries_exhausted',
+    description:
+      'retries after a conflict or a deadlock before the operation fails with conflict_retries_exhausted (deadlock when the last try was a deadlock victim)',
     min: 0,
     max: 10_000,
     default: defaults.retryLimit,

@@ -44,6 +44,19 @@ export const expectationFor = (
   return replicas > 1 && lab.processLocal ? 'unsafe' : declared;
 };
 
+/**
+ * Why `lab` does not run `scenario` with these options, or undefined when it does: the reason it
+ * declares in `unsupported`, so that a skipped scenario is never skipped silently.
+ */
+export const unsupportedReason = (
+  lab: Lab,
+  scenario: ScenarioName,
+  options?: Readonly<Record<string, LabOptionValue>>,
+): string | undefined => {
+  if (expectationsFor(lab, options)[scenario]) return undefined;
+  return lab.unsupported?.[scenario] ?? `lab ${lab.name} declares no expectation for it and gives no reason`;
+};
+
 /** The scenarios the lab supports with these options. */
 export const supportedScenarios = (
   lab: Lab,

@@ -17,6 +17,11 @@ export const FAIL_REASON_TABLE = {
     meaning:
       'the change would take a balance past 9007199254740991 (Number.MAX_SAFE_INTEGER), the largest value kept',
   },
+  invalid_request: {
+    status: 400,
+    meaning:
+      'a transfer to its own account, or a basket that is empty, too long or names an item twice (decided before any I/O)',
+  },
   conflict_retries_exhausted: { status: 409, meaning: 'the row kept changing; the retries ran out' },
   lock_unavailable: { status: 503, meaning: 'the lock was held by others until the acquire timeout' },
   quorum_unavailable: { status: 503, meaning: 'too few lock nodes answered to grant a lock' },

@@ -15,11 +15,13 @@ export {
   expectationFor,
   expectationsFor,
   supportedScenarios,
+  unsupportedReason,
   verdictMatches,
 } from './expectation.ts';
 export type { FailReason } from './fail-reasons.ts';
 export { FAIL_REASON_TABLE, FAIL_REASONS, httpStatusOf, isFailReason } from './fail-reasons.ts';
 export type {
+  BasketLine,
   Expectation,
   ExpectationTable,
   Lab,
@@ -32,15 +34,18 @@ export type {
   LabStore,
   OpContext,
   Reservation,
+  ReservedLine,
   ResolvedLabOptions,
   ScenarioName,
   ServiceName,
+  TransferBalances,
 } from './lab.ts';
 export { SCENARIO_NAMES } from './lab.ts';
 export { LabOptionError, resolveLabOptions } from './lab-options.ts';
+export { MAX_BASKET_LINES, rejectInvalidBasket, rejectInvalidTransfer } from './multi-row-request.ts';
 export type { Outcome, OutcomeType } from './outcome.ts';
 export { fail, info, ok } from './outcome.ts';
 export type { Guard, LabOperations } from './session.ts';
-export { guardOperations, openSession, sessionFrom } from './session.ts';
+export { openSession, sessionFrom } from './session.ts';
 export type { Account, ChangeKind, LedgerEntry, State, StockItem } from './state.ts';
 export { accountSubject, itemSubject } from './state.ts';

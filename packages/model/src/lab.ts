@@ -9,6 +9,8 @@ export const SCENARIO_NAMES = [
   'reserve-edges',
   'mixed',
   'replicas',
+  'transfer',
+  'basket',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -19,6 +21,23 @@ export type ExpectationTable = Readonly<Partial<Record<ScenarioName, Expectation
 export interface Reservation {
   readonly available: number;
   readonly reserved: number;
+}
+
+/** What an ok transfer reports: the balances of both accounts after it. */
+export interface TransferBalances {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One line of a basket: `qty` units of the item `sku`. */
+export interface BasketLine {
+  readonly sku: string;
+  readonly qty: number;
+}
+
+/** What an ok basket reports for each of its lines, in the order asked: the item's counts after. */
+export interface ReservedLine extends Reservation {
+  readonly sku: string;
 }
 
 /**
@@ -35,6 +54,8 @@ export interface OpContext {
   retry(): void;
   /** Time spent waiting for a lock, in milliseconds. */
   waited(ms: number): void;
+  /** The database chose this operation as a deadlock victim (SQLSTATE 40P01); the strategy may retry. */
+  deadlock(): void;
 }
 
 /** One simulated client's connection to a strategy. A session is used by one client at a time. */
@@ -45,6 +66,10 @@ export interface LabSession {
   deposit(accountId: number, amount: number, op: OpContext): Promise<Outcome<number>>;
   /** Moves `qty` from available to reserved; value: the counts after. */
   reserve(sku: string, qty: number, op: OpContext): Promise<Outcome<Reservation>>;
+  /** Moves `amount` from one account to another, both or neither; value: both balances after. */
+  transfer(from: number, to: number, amount: number, op: OpContext): Promise<Outcome<TransferBalances>>;
+  /** Reserves every line, all or nothing; value: each line's item counts after, in the order asked. */
+  basket(lines: readonly BasketLine[], op: OpContext): Promise<Outcome<readonly ReservedLine[]>>;
   close(): Promise<void>;
 }
 
@@ -119,6 +144,11 @@ export interface Lab {
   readonly needs: readonly ServiceName[];
   /** Expected verdict per supported scenario; a scenario missing here is not supported. */
   readonly expect: ExpectationTable;
+  /**
+   * Why the lab cannot run each scenario it leaves out of `expect`, so that it is skipped with its
+   * reason (`lab run` exits 2 naming it; compare and the conformance suite say "skipped: <reason>").
+   */
+  readonly unsupported?: Readonly<Partial<Record<ScenarioName, string>>>;
   readonly options?: Readonly<Record<string, LabOptionSpec>>;
   /**
    * True when the lab's protection lives in one process's memory (an in-process mutex): several

@@ -19,16 +19,20 @@ export interface State {
   readonly items: readonly StockItem[];
 }
 
-export type ChangeKind = 'withdraw' | 'deposit' | 'reserve';
+/** What made a ledger row: a transfer writes one per account, a basket one per line. */
+export type ChangeKind = 'withdraw' | 'deposit' | 'reserve' | 'transfer' | 'basket';
 
-/** One row per change that took effect, written by the strategy in the same step as the change. */
+/**
+ * One row per subject changed by an operation that took effect, written by the strategy in the
+ * same step as the change; every row of one operation carries its op id.
+ */
 export interface LedgerEntry {
   readonly opId: string;
   readonly lab: string;
   /** `account:<id>` or `item:<sku>`. */
   readonly subject: string;
   readonly kind: ChangeKind;
-  /** Signed change of the balance, or of `available` for a reservation. */
+  /** Signed change of the balance, or of `available` for a reservation or a basket line. */
   readonly delta: number;
   /** Balance, or `available`, after the change. */
   readonly resultingValue: number;

@@ -134,8 +134,19 @@ export const startEmbeddedPostgres = async (
     password,
     persistent: false,
     createPostgresUser: true,
-    // The storm scenarios open many connections; fsync buys nothing for a throw-away cluster.
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'listen_addresses=127.0.0.1'],
+    // The storm scenarios open many connections; fsync buys nothing for a throw-away cluster. A lock
+    // wait is checked for a deadlock after deadlock_timeout (1 s by default): 100 ms lets a run in
+    // request lock order (select-for-update --lock-order request) show its deadlocks in seconds.
+    postgresFlags: [
+      '-c',
+      'max_connections=300',
+      '-c',
+      'fsync=off',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'deadlock_timeout=100ms',
+    ],
     onLog: () => {},
     onError: () => {},
   });

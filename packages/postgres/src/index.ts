@@ -13,10 +13,13 @@ export {
 } from './lab-pool.ts';
 export type { LedgerChange } from './ledger.ts';
 export { appendLedger } from './ledger.ts';
+export type { BalanceChange, RowChanges, RowStep } from './multi-row.ts';
+export { basketRows, rowOperations, transferRows } from './multi-row.ts';
 export { pingPostgres } from './ping-postgres.ts';
 export { postgresStore } from './postgres-store.ts';
 export type { ReadModifyWriteOptions } from './read-modify-write.ts';
 export { readModifyWrite } from './read-modify-write.ts';
+export { retryingTransaction } from './retrying-transaction.ts';
 export type { LabDatabase } from './schema.ts';
 export { serverVersion } from './server-version.ts';
 export type { PostgresService, PostgresSetup } from './service.ts';

@@ -1,22 +1,24 @@
+import type { LockOrder } from '@concurrency-lab/locks';
 import {
   accountSubject,
-  type ChangeKind,
   fail,
   itemSubject,
   type LabContext,
   type LabOperations,
   limitExceeded,
   MAX_VALUE,
-  type OpContext,
   ok,
 } from '@concurrency-lab/model';
 import { type Kysely, sql } from 'kysely';
 import { appendLedger } from './ledger.ts';
+import { type RowChanges, rowOperations } from './multi-row.ts';
 import type { LabDatabase } from './schema.ts';
 
 export interface ReadModifyWriteOptions {
   /** Read with SELECT … FOR UPDATE (only meaningful inside a transaction). Default: false. */
   readonly lockRows?: boolean;
+  /** The order a transfer or a basket reads (and, with lockRows, locks) its rows in. Default: id. */
+  readonly lockOrder?: LockOrder;
 }
 
 /**
@@ -24,27 +26,28 @@ export interface ReadModifyWriteOptions {
  * new value back. Between the read and the write (where `op.raceWindow()` is awaited) nothing stops
  * another client from writing the same row. The naive lab runs them bare; others add protection
  * around them unchanged: a mutex or a lock around each call, or a transaction (with FOR UPDATE, at
- * an isolation level, under an advisory lock) as `db`.
+ * an isolation level, under an advisory lock) as `db`. A transfer or a basket does the same row by
+ * row, in one transaction (all or nothing), so a refusal on its last row undoes the ones before.
  */
 export const readModifyWrite = (
   db: Kysely<LabDatabase>,
   ctx: LabContext,
-  { lockRows = false }: ReadModifyWriteOptions = {},
+  { lockRows = false, lockOrder = 'id' }: ReadModifyWriteOptions = {},
 ): LabOperations => {
-  const changeBalance = async (accountId: number, delta: number, kind: ChangeKind, op: OpContext) => {
-    const read = db.selectFrom('accounts').select('balance').where('id', '=', accountId);
+  const changeBalance: RowChanges['changeBalance'] = async (on, accountId, delta, kind, op) => {
+    const read = on.selectFrom('accounts').select('balance').where('id', '=', accountId);
     const account = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
     if (!account) return fail('not_found');
     const balance = account.balance + delta;
     if (balance < 0) return fail('insufficient_funds');
     if (balance > MAX_VALUE) return limitExceeded(`account ${accountId}`, account.balance, delta);
     await op.raceWindow();
-    await db
+    await on
       .updateTable('accounts')
       .set({ balance, version: sql`version + 1` })
       .where('id', '=', accountId)
       .execute();
-    await appendLedger(db, ctx, op, {
+    await appendLedger(on, ctx, op, {
       subject: accountSubject(accountId),
       kind,
       delta,
@@ -53,28 +56,26 @@ export const readModifyWrite = (
     return ok(balance);
   };
 
-  return {
-    withdraw: (accountId, amount, op) => changeBalance(accountId, -amount, 'withdraw', op),
-    deposit: (accountId, amount, op) => changeBalance(accountId, amount, 'deposit', op),
-    async reserve(sku, qty, op) {
-      const read = db.selectFrom('stock_items').select(['available', 'reserved']).where('sku', '=', sku);
-      const item = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
-      if (!item) return fail('not_found');
-      if (item.available < qty) return fail('out_of_stock');
-      await op.raceWindow();
-      const after = { available: item.available - qty, reserved: item.reserved + qty };
-      await db
-        .updateTable('stock_items')
-        .set({ ...after, version: sql`version + 1` })
-        .where('sku', '=', sku)
-        .execute();
-      await appendLedger(db, ctx, op, {
-        subject: itemSubject(sku),
-        kind: 'reserve',
-        delta: -qty,
-        resultingValue: after.available,
-      });
-      return ok(after);
-    },
+  const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
+    const read = on.selectFrom('stock_items').select(['available', 'reserved']).where('sku', '=', sku);
+    const item = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
+    if (!item) return fail('not_found');
+    if (item.available < qty) return fail('out_of_stock');
+    await op.raceWindow();
+    const after = { available: item.available - qty, reserved: item.reserved + qty };
+    await on
+      .updateTable('stock_items')
+      .set({ ...after, version: sql`version + 1` })
+      .where('sku', '=', sku)
+      .execute();
+    await appendLedger(on, ctx, op, {
+      subject: itemSubject(sku),
+      kind,
+      delta: -qty,
+      resultingValue: after.available,
+    });
+    return ok(after);
   };
+
+  return rowOperations(db, { changeBalance, reserve }, lockOrder);
 };

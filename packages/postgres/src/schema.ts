@@ -1,3 +1,4 @@
+import type { ChangeKind } from '@concurrency-lab/model';
 import type { ColumnType, Generated } from 'kysely';
 
 // pg returns BIGINT as a string; every amount here is a safe integer, so the
@@ -21,7 +22,7 @@ export interface LedgerTable {
   op_id: string;
   lab: string;
   subject: string;
-  kind: 'withdraw' | 'deposit' | 'reserve';
+  kind: ChangeKind;
   delta: number;
   resulting_value: number;
   at: ColumnType<Date, Date | undefined, never>;

@@ -2,16 +2,19 @@ import { readFileSync } from 'node:fs';
 import { FAIL_REASONS, type FailReason, fail, type Outcome } from '@concurrency-lab/model';
 import type { Redis } from 'ioredis';
 
-/** A Lua script and how many of its leading arguments are keys (the rest are ARGV). */
+/**
+ * A Lua script and how many of its leading arguments are keys (the rest are ARGV); without a
+ * number, each call passes it first (a script over as many keys as the call has, e.g. a basket's items).
+ */
 export interface LuaScript {
   readonly lua: string;
-  readonly numberOfKeys: number;
+  readonly numberOfKeys?: number;
 }
 
 /** Reads a Lua file, typically one beside the caller: `luaScript(new URL('./x.lua', import.meta.url), 2)`. */
-export const luaScript = (file: URL, numberOfKeys: number): LuaScript => ({
+export const luaScript = (file: URL, numberOfKeys?: number): LuaScript => ({
   lua: readFileSync(file, 'utf8'),
-  numberOfKeys,
+  ...(numberOfKeys === undefined ? {} : { numberOfKeys }),
 });
 
 /**

@@ -16,6 +16,7 @@ const history = (n: number): Op[] =>
     retries: index % 4,
     conflicts: 0,
     waitedMs: index / 100,
+    deadlocks: 0,
   }));
 
 describe('timelineOf', () => {

@@ -28,7 +28,14 @@ const labWithMigration: Lab = {
     },
   },
   store: postgresStore,
-  open: async () => sessionFrom({ withdraw: nothing, deposit: nothing, reserve: nothing }),
+  open: async () =>
+    sessionFrom({
+      withdraw: nothing,
+      deposit: nothing,
+      reserve: nothing,
+      transfer: nothing,
+      basket: nothing,
+    }),
 };
 
 const tablesOf = async (db: ReturnType<typeof postgresOf>['db'], schema: string) =>

@@ -81,7 +81,7 @@ export const compareCommand = (): Command => {
     const out = userPath(opts.out ?? timestampFolder(startedAt));
     await checkOutputFolder(out, opts.force === true);
     for (const skip of plan.skipped)
-      process.stderr.write(`Skipping ${skip.label} on ${skip.scenario}: ${skip.reason}.\n`);
+      process.stderr.write(`${skip.label} on ${skip.scenario}: skipped: ${skip.reason}\n`);
     if (plan.cells.length === 0)
       throw new UsageError('none of the labs supports any of the scenarios asked for');
     const k6Count = opts.k6 ? await copyK6Summaries(userPath(opts.k6), out) : 0;

@@ -1,5 +1,5 @@
 import { LABS } from '@concurrency-lab/labs';
-import { expectationsFor, type Lab, SCENARIO_NAMES } from '@concurrency-lab/model';
+import { expectationsFor, type Lab, SCENARIO_NAMES, unsupportedReason } from '@concurrency-lab/model';
 import { Command } from 'commander';
 import { TERMINAL_WIDTH, wrapText } from '../render/wrap-text.ts';
 
@@ -44,6 +44,10 @@ const labBlock = (lab: Lab): string[] => {
     ...field('needs', lab.needs.join(', ')),
     ...field('expected', describeExpectations(lab)),
     ...optionRules(lab).flatMap((rule) => field('', rule)),
+    // A scenario the lab cannot run, with the reason it gives (the others are "every scenario" above).
+    ...SCENARIO_NAMES.filter((name) => !expectationsFor(lab)[name]).flatMap((name) =>
+      field('skips', `${name}: ${unsupportedReason(lab, name)}`),
+    ),
     ...field('options', describeOptions(lab) || 'none'),
   ];
 };
@@ -61,6 +65,7 @@ export const listCommand = (): Command =>
           summary: lab.summary,
           needs: lab.needs,
           expect: lab.expect,
+          unsupported: lab.unsupported ?? {},
           options: lab.options ?? {},
         }));
         process.stdout.write(`${JSON.stringify(labs, null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { isScenarioName, type Progress, scenarioNamed, writeHistoryJsonl } from '@concurrency-lab/harness';
 import { labNamed, labNames } from '@concurrency-lab/labs';
 import { onShutdown } from '@concurrency-lab/lifecycle';
-import { SCENARIO_NAMES, supportedScenarios } from '@concurrency-lab/model';
+import { SCENARIO_NAMES, supportedScenarios, unsupportedReason } from '@concurrency-lab/model';
 import { runLab } from '@concurrency-lab/services';
 import { Command } from 'commander';
 import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
@@ -60,10 +60,10 @@ export const runCommand = (): Command => {
     if (!lab) throw oneOf('lab', labName, labNames());
     if (!isScenarioName(opts.scenario)) throw oneOf('scenario', opts.scenario, SCENARIO_NAMES);
     const options = labOptionsFrom(lab, flags, opts);
-    const supported = supportedScenarios(lab, options);
-    if (!supported.includes(opts.scenario)) {
+    const why = unsupportedReason(lab, opts.scenario, options);
+    if (why !== undefined) {
       throw new UsageError(
-        `lab ${lab.name} does not support scenario ${opts.scenario}; it supports ${supported.join(', ')}`,
+        `lab ${lab.name} cannot run scenario ${opts.scenario}: ${why}; it runs ${supportedScenarios(lab, options).join(', ')}`,
       );
     }
     const bar = runProgress();

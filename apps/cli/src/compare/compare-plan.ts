@@ -1,6 +1,11 @@
 import { isScenarioName, type Scenario, scaledScenario, scenarioNamed } from '@concurrency-lab/harness';
 import { labNames } from '@concurrency-lab/labs';
-import { SCENARIO_NAMES, type ScenarioName, supportedScenarios } from '@concurrency-lab/model';
+import {
+  SCENARIO_NAMES,
+  type ScenarioName,
+  supportedScenarios,
+  unsupportedReason,
+} from '@concurrency-lab/model';
 import { rowOf } from '@concurrency-lab/report';
 import type { Option } from 'commander';
 import { type ChosenLab, namesFrom } from '../lab-options.ts';
@@ -72,7 +77,7 @@ export const planComparison = (request: CompareRequest, labFlags: Map<string, Op
           skipped.push({
             label,
             scenario: scenario.name,
-            reason: 'the lab does not support it',
+            reason: unsupportedReason(lab, scenario.name, planned.options) ?? 'the lab does not run it',
           });
       }
     }

@@ -96,6 +96,10 @@ const lockWaitText = (c: RunResult['contention']): string => {
   );
 };
 
+/** Deadlocks the database detected (each one aborted an operation, which was retried or failed `deadlock`). */
+const deadlockText = (c: RunResult['contention']): string =>
+  c.deadlocks === undefined ? '' : `${formatCount(c.deadlocks)} deadlock${c.deadlocks === 1 ? '' : 's'} · `;
+
 /**
  * The human-readable report of one run, as `lab run` prints it; every line fits 100 columns.
  * `signal` names what interrupted it.
@@ -129,7 +133,7 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     `${bold('Latency')}    p50 ${formatMs(l.p50)} ms · p95 ${formatMs(l.p95)} ms · p99 ${formatMs(l.p99)} ms · max ${formatMs(l.max)} ms`,
     paragraph(
       `${bold('Contention')} `,
-      `${formatCount(c.conflicts)} conflicts · ${formatCount(c.retries)} retries · ${attempts} per ok · ${lockWaitText(c)}`,
+      `${formatCount(c.conflicts)} conflicts · ${deadlockText(c)}${formatCount(c.retries)} retries · ${attempts} per ok · ${lockWaitText(c)}`,
     ),
     '',
     `${bold('Verdict')}    ${verdictLine(result)}`,

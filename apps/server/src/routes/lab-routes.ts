@@ -3,7 +3,14 @@ import type { IRouter, Request, Response } from 'express';
 import type { JsonBodyReader } from '../http/json-body.ts';
 import { badRequest, send } from '../http/send-reply.ts';
 import { replyForError, replyForOutcome } from '../outcome-response.ts';
-import { parseAccountId, parseQuantityBody, parseSku, type Validated } from '../request-validation.ts';
+import {
+  parseAccountId,
+  parseBasketBody,
+  parseQuantityBody,
+  parseSku,
+  parseTransferBody,
+  type Validated,
+} from '../request-validation.ts';
 import type { ChangeRequest, ServedLab } from '../served-lab.ts';
 import { errorDetail, type ServerLog } from '../server-log.ts';
 import { type ServedLabs, servedLabOr404 } from './route-context.ts';
@@ -64,6 +71,8 @@ const targetOr4xx = <K>(
  *   `{ "qty": n }`: ok → 200 with the resulting value; refusals → 409/404; invalid input → 400 naming
  *   the field and what it accepts; a backing service down, or a lock or quorum unavailable → 503;
  *   anything else → 500 without details;
+ * - `POST /labs/:lab/transfers` `{ "from", "to", "amount" }` and `POST /labs/:lab/baskets`
+ *   `{ "items": [{ "sku", "qty" }, …] }`: the same, for an operation on several rows (all or nothing);
  * - `GET /labs/:lab/accounts/:id`, `GET /labs/:lab/items/:sku`: the row, or 404 `not_found`.
  * Each checks the lab, then the path, then the body, so that a request is refused for the first thing
  * wrong with it, and never reaches a lab unless all of it is valid.
@@ -105,6 +114,23 @@ export const addLabRoutes = (router: IRouter, { labs, readJsonBody, log }: LabRo
     });
   };
 
+  /** A change that names its rows in the body, not the path (a transfer, a basket). */
+  const multiRowRoute = <B>(
+    path: string,
+    parse: (body: unknown) => Validated<B>,
+    request: (body: B) => ChangeRequest,
+  ): void => {
+    router.post(path, async (req, res) => {
+      const served = servedLabOr404(labs, String(req.params.lab), res);
+      if (!served) return;
+      const body = await readJsonBody(req, res);
+      if (!body.ok) return badRequest(res, body.error);
+      const parsed = parse(body.value);
+      if (!parsed.ok) return badRequest(res, parsed.error);
+      await performChange(res, served, request(parsed.value), log);
+    });
+  };
+
   for (const kind of ['withdraw', 'deposit'] as const) {
     changeRoute(`/labs/:lab/accounts/:id/${kind}`, accountIdOf, 'amount', (accountId, amount) => ({
       kind,
@@ -113,6 +139,13 @@ export const addLabRoutes = (router: IRouter, { labs, readJsonBody, log }: LabRo
     }));
   }
   changeRoute('/labs/:lab/items/:sku/reserve', skuOf, 'qty', (sku, qty) => ({ kind: 'reserve', sku, qty }));
+  multiRowRoute('/labs/:lab/transfers', parseTransferBody, ({ from, to, amount }) => ({
+    kind: 'transfer',
+    from,
+    to,
+    amount,
+  }));
+  multiRowRoute('/labs/:lab/baskets', parseBasketBody, (lines) => ({ kind: 'basket', lines }));
   readRoute('/labs/:lab/accounts/:id', accountIdOf, (store, id) => store.readAccount(id), 'account');
   readRoute('/labs/:lab/items/:sku', skuOf, (store, sku) => store.readItem(sku), 'item');
 };

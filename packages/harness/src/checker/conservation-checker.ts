@@ -1,4 +1,4 @@
-import { deltaOf, type History, isChange, subjectOf } from '../history/op.ts';
+import { changesOf, type History } from '../history/op.ts';
 import { type Checker, ViolationTally } from './verdict.ts';
 
 interface Bounds {
@@ -10,40 +10,68 @@ interface Bounds {
   okCount: number;
 }
 
-const boundsBySubject = (history: History): Map<string, Bounds> => {
-  const bounds = new Map<string, Bounds>();
-  for (const op of history) {
-    if (!isChange(op.request) || !op.outcome || op.outcome.type === 'fail') continue;
-    const subject = subjectOf(op.request);
-    const b = bounds.get(subject) ?? { certain: 0, unknownDown: 0, unknownUp: 0, okCount: 0 };
-    const delta = deltaOf(op.request);
-    if (op.outcome.type === 'ok') {
-      b.certain += delta;
-      b.okCount += 1;
-    } else if (delta < 0) b.unknownDown += delta;
-    else b.unknownUp += delta;
-    bounds.set(subject, b);
-  }
-  return bounds;
+const noBounds = (): Bounds => ({ certain: 0, unknownDown: 0, unknownUp: 0, okCount: 0 });
+
+/** Adds a change of `delta` by an ok (certain) or info (maybe) operation. */
+const addTo = (b: Bounds, delta: number, certain: boolean) => {
+  if (certain) {
+    b.certain += delta;
+    b.okCount += 1;
+  } else if (delta < 0) b.unknownDown += delta;
+  else b.unknownUp += delta;
 };
 
 /**
+ * The bounds per subject, and of the total money over every account: an operation's changes to
+ * balances are netted first, so a transfer (−n here, +n there) leaves the total certain even when
+ * its own outcome is unknown.
+ */
+const boundsOf = (history: History) => {
+  const bySubject = new Map<string, Bounds>();
+  const money = noBounds();
+  for (const op of history) {
+    if (!op.outcome || op.outcome.type === 'fail') continue;
+    const certain = op.outcome.type === 'ok';
+    let net = 0;
+    let touchesMoney = false;
+    for (const { subject, delta } of changesOf(op.request)) {
+      const b = bySubject.get(subject) ?? noBounds();
+      addTo(b, delta, certain);
+      bySubject.set(subject, b);
+      if (subject.startsWith('account:')) {
+        net += delta;
+        touchesMoney = true;
+      }
+    }
+    if (touchesMoney) addTo(money, net, certain);
+  }
+  return { bySubject, money };
+};
+
+const rangeOf = (start: number, b: Bounds) => {
+  const low = start + b.certain + b.unknownDown;
+  const high = start + b.certain + b.unknownUp;
+  return { low, high, text: low === high ? `${low}` : `${low}..${high}` };
+};
+
+const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+
+/**
  * Conservation: final = initial + the deltas of ok operations (an interval when `info` operations
- * may or may not have applied). A final balance above the interval is money created (a lost
- * debit); below it, money destroyed. For items, selling more than there was is `oversold`.
+ * may or may not have applied), for every account and item, and for the totals across them: the
+ * money in all accounts moves only by deposits and withdrawals (a transfer changes none), and the
+ * units of all items (available + reserved) never change. A final value above the interval is money
+ * or stock created (a lost debit); below it, destroyed. Selling more than there was is `oversold`.
  */
 export const conservationChecker: Checker = {
   name: 'conservation',
   check({ initial, final, history }) {
     const tally = new ViolationTally();
-    const bounds = boundsBySubject(history);
-    const zero: Bounds = { certain: 0, unknownDown: 0, unknownUp: 0, okCount: 0 };
+    const { bySubject, money } = boundsOf(history);
     const compare = (subject: string, start: number, end: number, unit: 'money' | 'stock') => {
-      const b = bounds.get(subject) ?? zero;
-      const low = start + b.certain + b.unknownDown;
-      const high = start + b.certain + b.unknownUp;
-      const range = low === high ? `${low}` : `${low}..${high}`;
-      const story = `${subject} started at ${start}, ${b.okCount} ok changes sum to ${b.certain}, so it must end at ${range}; it ends at ${end}`;
+      const b = bySubject.get(subject) ?? noBounds();
+      const { low, high, text } = rangeOf(start, b);
+      const story = `${subject} started at ${start}, ${b.okCount} ok changes sum to ${b.certain}, so it must end at ${text}; it ends at ${end}`;
       if (end > high) tally.add(`${unit}-created`, story, end - high);
       else if (end < low) tally.add(`${unit}-destroyed`, story, low - end);
       else if (low !== high) tally.undecided();
@@ -56,12 +84,35 @@ export const conservationChecker: Checker = {
       const subject = `item:${item.sku}`;
       const end = final.items.find((i) => i.sku === item.sku)?.available ?? 0;
       compare(subject, item.available, end, 'stock');
-      const sold = -(bounds.get(subject)?.certain ?? 0);
+      const sold = -(bySubject.get(subject)?.certain ?? 0);
       if (sold > item.available) {
         tally.add(
           'oversold',
           `${subject}: ok reservations took ${sold} units but only ${item.available} were available`,
           sold - item.available,
+        );
+      }
+    }
+    if (initial.accounts.length > 1) {
+      const start = sum(initial.accounts.map((a) => a.balance));
+      const end = sum(final.accounts.map((a) => a.balance));
+      const { low, high, text } = rangeOf(start, money);
+      if (end < low || end > high) {
+        tally.add(
+          'total-balance-changed',
+          `the ${initial.accounts.length} accounts held ${start} together; deposits and withdrawals that took effect (transfers change no total) leave ${text}; they hold ${end}`,
+          end > high ? end - high : low - end,
+        );
+      } else if (low !== high) tally.undecided();
+    }
+    if (initial.items.length > 1) {
+      const start = sum(initial.items.map((i) => i.available + i.reserved));
+      const end = sum(final.items.map((i) => i.available + i.reserved));
+      if (end !== start) {
+        tally.add(
+          'total-stock-changed',
+          `the ${initial.items.length} items held ${start} units together (available + reserved); they hold ${end}`,
+          Math.abs(end - start),
         );
       }
     }

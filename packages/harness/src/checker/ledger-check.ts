@@ -1,6 +1,6 @@
 import type { LedgerEntry, State } from '@concurrency-lab/model';
 import type { ExpectedOutcome, Scenario } from '../generator/scenario.ts';
-import type { History, Op, OpRequest } from '../history/op.ts';
+import type { History, Op, OpRequest, OpValue } from '../history/op.ts';
 import { allCheckers } from './all-checkers.ts';
 import type { ComposedVerdict } from './verdict.ts';
 
@@ -37,41 +37,74 @@ const subjectPattern = /^(account|item):(.+)$/;
 /** How describeOp prints the span of an op from the ledger (invoked at 0, completed at +Infinity). */
 const BORROWED_SPAN = '[0.0–Infinity ms]';
 
+/** The account id of an `account:<id>` subject, the sku of an `item:<sku>` one. */
+const accountOf = (row: LedgerEntry | undefined) => {
+  const [, type, key] = subjectPattern.exec(row?.subject ?? '') ?? [];
+  return type === 'account' && key !== undefined ? Number(key) : undefined;
+};
+const skuOf = (row: LedgerEntry | undefined) => {
+  const [, type, key] = subjectPattern.exec(row?.subject ?? '') ?? [];
+  return type === 'item' ? key : undefined;
+};
+
 /**
- * The request an ok ledger row stands for. Rows carry the subject, the kind and the signed delta,
- * which is everything a request has; a row that fits no request shape is left out (and the ledger
- * checker's view of it is lost), which only a lab writing malformed rows could cause.
+ * The request that one operation's ledger rows stand for. Rows carry the subject, the kind and the
+ * signed delta, which is everything a request has (a transfer's two rows give its accounts and
+ * amount, a basket's rows its lines); rows that fit no request shape (a transfer with one row, a
+ * lab writing malformed rows) give none, and the ledger checker then reports them as unknown.
  */
-const requestOf = (row: LedgerEntry): OpRequest | undefined => {
-  const [, type, key] = subjectPattern.exec(row.subject) ?? [];
-  if (type === 'account' && key !== undefined && (row.kind === 'withdraw' || row.kind === 'deposit')) {
-    const amount = row.kind === 'withdraw' ? -row.delta : row.delta;
-    return { kind: row.kind, accountId: Number(key), amount };
+const requestOf = (rows: readonly LedgerEntry[]): OpRequest | undefined => {
+  const [row] = rows;
+  const kinds = new Set(rows.map((r) => r.kind));
+  if (!row || kinds.size !== 1) return undefined;
+  const accountId = accountOf(row);
+  const sku = skuOf(row);
+  if (rows.length === 1 && accountId !== undefined && (row.kind === 'withdraw' || row.kind === 'deposit'))
+    return { kind: row.kind, accountId, amount: Math.abs(row.delta) };
+  if (rows.length === 1 && sku !== undefined && row.kind === 'reserve')
+    return { kind: 'reserve', sku, qty: -row.delta };
+  if (row.kind === 'transfer' && rows.length === 2) {
+    const debit = rows.find((r) => r.delta < 0);
+    const credit = rows.find((r) => r.delta > 0);
+    const [from, to] = [accountOf(debit), accountOf(credit)];
+    if (debit && credit && -debit.delta === credit.delta && from !== undefined && to !== undefined)
+      return { kind: 'transfer', from, to, amount: credit.delta };
   }
-  if (type === 'item' && key !== undefined && row.kind === 'reserve') {
-    return { kind: 'reserve', sku: key, qty: -row.delta };
+  if (row.kind === 'basket') {
+    const lines = rows.map((r) => ({ sku: skuOf(r), qty: -r.delta }));
+    if (lines.every((line) => line.sku !== undefined))
+      return { kind: 'basket', lines: lines as { sku: string; qty: number }[] };
   }
   return undefined;
 };
 
 /**
- * An ok op for a ledger row that no local op accounts for. Its time is unknown, so it is made to
- * span the whole run (invoked at 0, completed at +Infinity): it then overlaps every other op and
- * the real-time-order check never judges it, while lost updates (two rows with the same resulting
- * value) and conservation still count it.
+ * An ok op for the ledger rows of one operation that no local op accounts for. Its time is unknown,
+ * so it is made to span the whole run (invoked at 0, completed at +Infinity): it then overlaps every
+ * other op and the real-time-order check never judges it, while lost updates (two rows with the
+ * same resulting value) and conservation still count it.
  */
-export const opFromLedger = (row: LedgerEntry, index: number, initial: State): Op | undefined => {
-  const request = requestOf(row);
-  if (!request) return undefined;
-  let value: number | { available: number; reserved: number } = row.resultingValue;
-  if (request.kind === 'reserve') {
-    const before = initial.items.find((item) => item.sku === request.sku);
-    const total = before ? before.available + before.reserved : row.resultingValue;
-    value = { available: row.resultingValue, reserved: total - row.resultingValue };
-  }
+export const opFromLedger = (rows: readonly LedgerEntry[], index: number, initial: State): Op | undefined => {
+  const request = requestOf(rows);
+  const first = rows[0];
+  if (!request || !first) return undefined;
+  const after = (subject: string) => rows.find((r) => r.subject === subject)?.resultingValue ?? 0;
+  const countsOf = (sku: string) => {
+    const before = initial.items.find((item) => item.sku === sku);
+    const available = after(`item:${sku}`);
+    return { available, reserved: (before ? before.available + before.reserved : available) - available };
+  };
+  const value: OpValue =
+    request.kind === 'reserve'
+      ? countsOf(request.sku)
+      : request.kind === 'transfer'
+        ? { from: after(`account:${request.from}`), to: after(`account:${request.to}`) }
+        : request.kind === 'basket'
+          ? request.lines.map((line) => ({ sku: line.sku, ...countsOf(line.sku) }))
+          : first.resultingValue;
   return {
     index,
-    id: row.opId,
+    id: first.opId,
     process: -1,
     request,
     invokedAt: 0,
@@ -80,6 +113,7 @@ export const opFromLedger = (row: LedgerEntry, index: number, initial: State): O
     retries: 0,
     conflicts: 0,
     waitedMs: 0,
+    deadlocks: 0,
   };
 };
 
@@ -113,9 +147,12 @@ export const checkWithLedger = ({
   const borrow = replicas > 1 || local === undefined;
   const borrowed: Op[] = [];
   if (borrow) {
+    const othersRows = new Map<string, LedgerEntry[]>();
     for (const row of ledger) {
-      if (known.has(row.opId)) continue;
-      const op = opFromLedger(row, ownOps.length + borrowed.length, scenario.initialState);
+      if (!known.has(row.opId)) othersRows.set(row.opId, [...(othersRows.get(row.opId) ?? []), row]);
+    }
+    for (const rows of othersRows.values()) {
+      const op = opFromLedger(rows, ownOps.length + borrowed.length, scenario.initialState);
       if (op) borrowed.push(op);
     }
   }

@@ -1,4 +1,4 @@
-import { reportedValue } from '../history/op.ts';
+import { reportedValues } from '../history/op.ts';
 import { type Checker, ViolationTally } from './verdict.ts';
 
 /**
@@ -31,9 +31,12 @@ export const stateChecker: Checker = {
       }
     }
     for (const op of history) {
-      const value = reportedValue(op);
-      if (value !== undefined && value < 0) {
-        tally.add('negative-reported', `an ok operation reported ${value}: ${JSON.stringify(op.request)}`);
+      const negative = reportedValues(op).find(({ value }) => value < 0);
+      if (negative) {
+        tally.add(
+          'negative-reported',
+          `an ok operation reported ${negative.value} for ${negative.subject}: ${JSON.stringify(op.request)}`,
+        );
       }
     }
     return tally.verdict();

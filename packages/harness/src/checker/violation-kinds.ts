@@ -9,7 +9,8 @@ export interface ViolationKind {
     | 'accounts or items'
     | 'operations'
     | 'ledger rows'
-    | 'outcome counts';
+    | 'outcome counts'
+    | 'totals';
   /** The amount involved, summed over the events, where one applies (money created, units oversold). */
   readonly magnitude?: MagnitudeUnit;
   /** One sentence: what broke. */
@@ -60,6 +61,17 @@ export const VIOLATION_KINDS = {
     magnitude: 'units',
     meaning: 'an item ends with less available than initial + its ok reservations allow',
   },
+  'total-balance-changed': {
+    counts: 'totals',
+    magnitude: 'money',
+    meaning:
+      'the money in all accounts together is not the initial total plus the ok deposits and withdrawals (a transfer changes none)',
+  },
+  'total-stock-changed': {
+    counts: 'totals',
+    magnitude: 'units',
+    meaning: 'the units of all items together (available + reserved) are not the initial total',
+  },
   oversold: {
     counts: 'items',
     magnitude: 'units',
@@ -75,6 +87,11 @@ export const VIOLATION_KINDS = {
   'ledger-mismatch': {
     counts: 'operations',
     meaning: 'an ok change and its ledger row disagree on the subject, the change or the value after',
+  },
+  'partly-applied': {
+    counts: 'operations',
+    meaning:
+      'a transfer or basket has ledger rows for some of the rows it changes but not all: it was applied in part',
   },
   'ledger-unknown-op': {
     counts: 'ledger rows',

@@ -5,7 +5,7 @@ import { betweenReadAndWrite, type Nemesis } from '../nemesis/nemesis.ts';
 const nothing = async (): Promise<void> => {};
 
 /**
- * The hooks handed to a strategy for one op: what it reports (conflicts, retries, lock waits) is
+ * The hooks handed to a strategy for one op: what it reports (conflicts, deadlocks, retries, lock waits) is
  * recorded on that op, and its race window is where the run's nemeses act (none: nothing awaited).
  */
 export const opContextFor = (op: Op, nemeses: readonly Nemesis[] = []): OpContext => {
@@ -21,6 +21,9 @@ export const opContextFor = (op: Op, nemeses: readonly Nemesis[] = []): OpContex
     },
     waited: (ms) => {
       op.waitedMs += ms;
+    },
+    deadlock: () => {
+      op.deadlocks++;
     },
   };
 };

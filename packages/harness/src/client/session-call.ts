@@ -17,5 +17,9 @@ export const callSession = (
       return session.deposit(request.accountId, request.amount, context);
     case 'reserve':
       return session.reserve(request.sku, request.qty, context);
+    case 'transfer':
+      return session.transfer(request.from, request.to, request.amount, context);
+    case 'basket':
+      return session.basket(request.lines, context);
   }
 };

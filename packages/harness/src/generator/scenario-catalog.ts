@@ -1,8 +1,10 @@
 import { SCENARIO_NAMES, type ScenarioName } from '@concurrency-lab/model';
+import { basketDefinition } from './basket.ts';
 import { flashSaleBasicDefinition, flashSaleDefinition, replicasDefinition } from './flash-sale.ts';
 import { mixedDefinition } from './mixed.ts';
 import { reserveDefinition, reserveEdgesDefinition } from './reserve.ts';
 import type { Scenario, ScenarioDefinition } from './scenario.ts';
+import { transferDefinition } from './transfer.ts';
 import { withdrawStormDefinition } from './withdraw-storm.ts';
 
 /** Every scenario's builder, by name (docs: shared/scenarios.md). */
@@ -14,6 +16,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioDefinition>> = {
   'reserve-edges': reserveEdgesDefinition,
   mixed: mixedDefinition,
   replicas: replicasDefinition,
+  transfer: transferDefinition,
+  basket: basketDefinition,
 };
 
 export const isScenarioName = (name: string): name is ScenarioName =>

@@ -1,16 +1,29 @@
-import type { Outcome, Reservation } from '@concurrency-lab/model';
+import {
+  accountSubject,
+  type BasketLine,
+  itemSubject,
+  type Outcome,
+  type Reservation,
+  type ReservedLine,
+  type TransferBalances,
+} from '@concurrency-lab/model';
 
 /** What a simulated client asks for; `read` goes to the store, the rest to the lab's session. */
 export type OpRequest =
   | { readonly kind: 'withdraw'; readonly accountId: number; readonly amount: number }
   | { readonly kind: 'deposit'; readonly accountId: number; readonly amount: number }
   | { readonly kind: 'reserve'; readonly sku: string; readonly qty: number }
+  | { readonly kind: 'transfer'; readonly from: number; readonly to: number; readonly amount: number }
+  | { readonly kind: 'basket'; readonly lines: readonly BasketLine[] }
   | { readonly kind: 'read'; readonly accountId: number };
 
 export type OpKind = OpRequest['kind'];
 
-/** The value an `ok` outcome carries: a balance, the counts after a reservation, or a read balance. */
-export type OpValue = number | Reservation | null;
+/**
+ * The value an `ok` outcome carries: a balance, the counts after a reservation, both balances after
+ * a transfer, every line's counts after a basket, or a read balance.
+ */
+export type OpValue = number | Reservation | TransferBalances | readonly ReservedLine[] | null;
 
 /**
  * One operation as the history records it: invoked at `invokedAt`, completed at `completedAt`
@@ -29,48 +42,99 @@ export interface Op {
   retries: number;
   conflicts: number;
   waitedMs: number;
+  /** Times the database chose this operation as a deadlock victim. */
+  deadlocks: number;
 }
 
 export type History = readonly Op[];
 
-/** The subject a request changes or reads, in the ledger's notation. */
-export const subjectOf = (request: OpRequest): string =>
-  request.kind === 'reserve' ? `item:${request.sku}` : `account:${request.accountId}`;
+/** One subject a request changes, in the ledger's notation, and the signed change it makes there. */
+export interface Change {
+  readonly subject: string;
+  readonly delta: number;
+}
 
-/** The signed change a request makes when it takes effect (for a reservation: of `available`). */
-export const deltaOf = (request: OpRequest): number => {
+/**
+ * What a request changes when it takes effect, one entry per subject: a balance (a transfer: two),
+ * or `available` for a reservation (a basket: one per line). None for a read.
+ */
+export const changesOf = (request: OpRequest): readonly Change[] => {
   switch (request.kind) {
     case 'withdraw':
-      return -request.amount;
+      return [{ subject: accountSubject(request.accountId), delta: -request.amount }];
     case 'deposit':
-      return request.amount;
+      return [{ subject: accountSubject(request.accountId), delta: request.amount }];
     case 'reserve':
-      return -request.qty;
+      return [{ subject: itemSubject(request.sku), delta: -request.qty }];
+    case 'transfer':
+      return [
+        { subject: accountSubject(request.from), delta: -request.amount },
+        { subject: accountSubject(request.to), delta: request.amount },
+      ];
+    case 'basket':
+      return request.lines.map((line) => ({ subject: itemSubject(line.sku), delta: -line.qty }));
     case 'read':
-      return 0;
+      return [];
   }
 };
 
-/** The balance or available count an ok outcome reports, if any. */
-export const reportedValue = (op: Op): number | undefined => {
-  if (op.outcome?.type !== 'ok') return undefined;
-  const value = op.outcome.value;
-  if (typeof value === 'number') return value;
-  if (value && typeof value === 'object') return value.available;
-  return undefined;
+/** A value an ok operation reports for one subject: the balance, or the available count, after it. */
+export interface ReportedValue {
+  readonly subject: string;
+  readonly value: number;
+}
+
+/** Every balance or available count an ok change reports, by subject; none for a read or a non-ok op. */
+export const reportedValues = (op: Op): readonly ReportedValue[] => {
+  const { request, outcome } = op;
+  if (outcome?.type !== 'ok' || request.kind === 'read') return [];
+  const value = outcome.value;
+  switch (request.kind) {
+    case 'withdraw':
+    case 'deposit':
+      return typeof value === 'number' ? [{ subject: accountSubject(request.accountId), value }] : [];
+    case 'reserve': {
+      const available = (value as Reservation | null)?.available;
+      return typeof available === 'number' ? [{ subject: itemSubject(request.sku), value: available }] : [];
+    }
+    case 'transfer': {
+      const after = value as TransferBalances | null;
+      return after
+        ? [
+            { subject: accountSubject(request.from), value: after.from },
+            { subject: accountSubject(request.to), value: after.to },
+          ]
+        : [];
+    }
+    case 'basket':
+      return Array.isArray(value)
+        ? (value as readonly ReservedLine[]).map((line) => ({
+            subject: itemSubject(line.sku),
+            value: line.available,
+          }))
+        : [];
+  }
 };
 
 export const isChange = (request: OpRequest): boolean => request.kind !== 'read';
 
+const callOf = (r: OpRequest): string => {
+  switch (r.kind) {
+    case 'reserve':
+      return `reserve(${r.sku}, ${r.qty})`;
+    case 'read':
+      return `read(${r.accountId})`;
+    case 'transfer':
+      return `transfer(${r.from} → ${r.to}, ${r.amount})`;
+    case 'basket':
+      return `basket(${r.lines.map((line) => `${line.sku}×${line.qty}`).join(', ')})`;
+    default:
+      return `${r.kind}(${r.accountId}, ${r.amount})`;
+  }
+};
+
 /** A short human description of an op, used in violation examples. */
 export const describeOp = (op: Op): string => {
-  const r = op.request;
-  const call =
-    r.kind === 'reserve'
-      ? `reserve(${r.sku}, ${r.qty})`
-      : r.kind === 'read'
-        ? `read(${r.accountId})`
-        : `${r.kind}(${r.accountId}, ${r.amount})`;
   const o = op.outcome;
   const result =
     o === undefined
@@ -81,5 +145,5 @@ export const describeOp = (op: Op): string => {
           ? `fail ${o.reason}`
           : `info ${o.error}`;
   const time = `[${op.invokedAt.toFixed(1)}–${op.completedAt?.toFixed(1) ?? '?'} ms]`;
-  return `#${op.index} ${call} → ${result} ${time}`;
+  return `#${op.index} ${callOf(op.request)} → ${result} ${time}`;
 };
