@@ -8,7 +8,13 @@ import {
   ok,
   sessionFrom,
 } from '@concurrency-lab/model';
-import { postgresOf, postgresStore, type RowChanges, rowOperations } from '@concurrency-lab/postgres';
+import {
+  postgresOf,
+  postgresStore,
+  type RowChanges,
+  rowOperations,
+  underRowLock,
+} from '@concurrency-lab/postgres';
 import { sql } from 'kysely';
 import { nonNegativeChecks } from './migrations/0001-non-negative-checks.ts';
 import { maxValueCheck } from './migrations/0002-max-value-check.ts';
@@ -66,14 +72,16 @@ export const checkConstraintLab: Lab = {
       guarded(
         async () =>
           (
-            await sql<{ balance: number }>`
+            await underRowLock(op, () =>
+              sql<{ balance: number }>`
               WITH changed AS (
                 UPDATE accounts SET balance = balance + ${delta}, version = version + 1
                 WHERE id = ${accountId} RETURNING balance),
               logged AS (
                 INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
                 SELECT ${op.id}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
-              SELECT balance FROM changed`.execute(on)
+              SELECT balance FROM changed`.execute(on),
+            )
           ).rows[0],
         (row) => row.balance,
         'insufficient_funds',
@@ -82,7 +90,8 @@ export const checkConstraintLab: Lab = {
       guarded(
         async () =>
           (
-            await sql<{ available: number; reserved: number }>`
+            await underRowLock(op, () =>
+              sql<{ available: number; reserved: number }>`
               WITH changed AS (
                 UPDATE stock_items SET available = available - ${qty}, reserved = reserved + ${qty},
                   version = version + 1
@@ -90,7 +99,8 @@ export const checkConstraintLab: Lab = {
               logged AS (
                 INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
                 SELECT ${op.id}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
-              SELECT available, reserved FROM changed`.execute(on)
+              SELECT available, reserved FROM changed`.execute(on),
+            )
           ).rows[0],
         (row) => ({ available: row.available, reserved: row.reserved }),
         'out_of_stock',

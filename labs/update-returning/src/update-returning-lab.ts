@@ -16,6 +16,7 @@ import {
   postgresStore,
   type RowChanges,
   rowOperations,
+  underRowLock,
 } from '@concurrency-lab/postgres';
 import { type Kysely, sql } from 'kysely';
 
@@ -80,14 +81,16 @@ export const updateReturningLab: Lab = {
   open: async (ctx) => {
     const { db } = postgresOf(ctx);
     const changeBalance: RowChanges['changeBalance'] = async (on, accountId, delta, kind, op) => {
-      const [row] = (await changeBalanceSql(ctx, op.id, accountId, delta, kind).execute(on)).rows;
+      const [row] = (
+        await underRowLock(op, () => changeBalanceSql(ctx, op.id, accountId, delta, kind).execute(on))
+      ).rows;
       if (row) return ok(row.balance);
       // Only a withdrawal can go below 0, and only a deposit past the largest value kept.
       if (!(await exists(on, 'accounts', accountId))) return fail('not_found');
       return fail(delta < 0 ? 'insufficient_funds' : 'limit_exceeded');
     };
     const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
-      const [row] = (await reserveSql(ctx, op.id, sku, qty, kind).execute(on)).rows;
+      const [row] = (await underRowLock(op, () => reserveSql(ctx, op.id, sku, qty, kind).execute(on))).rows;
       if (row) return ok({ available: row.available, reserved: row.reserved });
       return fail((await exists(on, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
     };

@@ -20,6 +20,7 @@ export { postgresStore } from './postgres-store.ts';
 export type { ReadModifyWriteOptions } from './read-modify-write.ts';
 export { readModifyWrite } from './read-modify-write.ts';
 export { retryingTransaction } from './retrying-transaction.ts';
+export { underRowLock } from './row-lock-wait.ts';
 export type { LabDatabase } from './schema.ts';
 export { serverVersion } from './server-version.ts';
 export type { PostgresService, PostgresSetup } from './service.ts';

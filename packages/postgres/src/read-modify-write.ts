@@ -12,6 +12,7 @@ import {
 import { type Kysely, sql } from 'kysely';
 import { appendLedger } from './ledger.ts';
 import { type RowChanges, rowOperations } from './multi-row.ts';
+import { underRowLock } from './row-lock-wait.ts';
 import type { LabDatabase } from './schema.ts';
 
 export interface ReadModifyWriteOptions {
@@ -36,7 +37,9 @@ export const readModifyWrite = (
 ): LabOperations => {
   const changeBalance: RowChanges['changeBalance'] = async (on, accountId, delta, kind, op) => {
     const read = on.selectFrom('accounts').select('balance').where('id', '=', accountId);
-    const account = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
+    const account = lockRows
+      ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
+      : await read.executeTakeFirst();
     if (!account) return fail('not_found');
     const balance = account.balance + delta;
     if (balance < 0) return fail('insufficient_funds');
@@ -58,7 +61,9 @@ export const readModifyWrite = (
 
   const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
     const read = on.selectFrom('stock_items').select(['available', 'reserved']).where('sku', '=', sku);
-    const item = await (lockRows ? read.forUpdate() : read).executeTakeFirst();
+    const item = lockRows
+      ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
+      : await read.executeTakeFirst();
     if (!item) return fail('not_found');
     if (item.available < qty) return fail('out_of_stock');
     await op.raceWindow();
