@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** The widest line of a command's output, in characters. */
 const widest = (text: string): number => Math.max(...text.split('\n').map((line) => [...line].length));
@@ -180,5 +184,13 @@ describe('pnpm lab list', () => {
     expect(naive?.needs).toEqual(['postgres']);
     expect(naive?.expect['withdraw-storm']).toBe('unsafe');
     expect(labs.find((lab) => lab.name === 'update-returning')?.expect['withdraw-storm']).toBe('safe');
+  });
+});
+
+describe('the README’s command', () => {
+  it('`pnpm lab` runs the same entry as the tests do, through pnpm, as a user types it', () => {
+    const result = spawnSync('pnpm', ['-s', 'lab', 'list', '--json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect((JSON.parse(result.stdout) as unknown[]).length).toBeGreaterThan(0);
   });
 });

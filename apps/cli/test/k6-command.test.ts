@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { k6Environment, k6PlanOf } from '../src/commands/k6-command.ts';
 import { findK6, K6NotFoundError, k6IfInstalled } from '../src/k6-binary.ts';
+import { CLI_ENTRY } from './run-cli.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -36,9 +37,9 @@ const expectInstallHelp = (message: string) => {
   expect(message).not.toMatch(/go install|go build|GOPATH/);
 };
 
-/** `pnpm lab k6 …` from the repository root, with extra environment. */
+/** `lab k6 …` from the repository root, as `pnpm lab k6 …` runs it, with extra environment. */
 const labK6 = (args: string[], env: Record<string, string> = {}) => {
-  const result = spawnSync('pnpm', ['-s', 'lab', 'k6', ...args], {
+  const result = spawnSync(process.execPath, [CLI_ENTRY, 'k6', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
@@ -152,7 +153,7 @@ describe('pnpm lab k6', () => {
   });
 
   it('exits 1 saying how to get k6 when there is none on PATH, before starting anything', () => {
-    // PATH keeps only what pnpm and tsx need: node's folder, pnpm's, and a folder with just `sh`.
+    // PATH keeps only node's folder, pnpm's, and a folder with just `sh`: no k6 anywhere on it.
     const shell = mkdtempSync(join(tmpdir(), 'only-sh-'));
     symlinkSync('/bin/sh', join(shell, 'sh'));
     const pnpm = (process.env.PATH ?? '').split(delimiter).find((folder) => existsSync(join(folder, 'pnpm')));

@@ -31,7 +31,7 @@ afterAll(async () => {
 
 /** Runs the fixture, which starts two nodes and prints their pids, then ends as `how` says. */
 const runFixture = async (how: string) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, how], {
+  const child = spawn(process.execPath, [fixture, how], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

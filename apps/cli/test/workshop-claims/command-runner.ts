@@ -18,9 +18,8 @@ export const readPages = (root: string): ParsedPage[] =>
   ).map((path) => parsePage(relative(root, path), readFileSync(path, 'utf8')));
 
 /**
- * Runs `pnpm lab <args>` as a user would, from `folder` (pnpm -C keeps the caller's folder as
- * INIT_CWD, so files the command writes land there, not in the checkout), with no terminal and no
- * input, bounded in time.
+ * Runs `lab <args>` as `pnpm lab` does (the entry package.json names), from `folder`, so that files
+ * the command writes land there, not in the checkout; with no terminal and no input, bounded in time.
  */
 const runLab = (
   root: string,
@@ -31,9 +30,10 @@ const runLab = (
 ): Promise<CommandResult> =>
   new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn('pnpm', ['-C', root, 'lab', ...args], {
+    const child = spawn(process.execPath, [join(root, 'apps/cli/src/bin.ts'), ...args], {
       cwd: folder,
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      // INIT_CWD is where pnpm says the user typed the command: here, the page's own folder.
+      env: { ...process.env, NO_COLOR: '1', INIT_CWD: folder, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -53,7 +53,7 @@ const runLab = (
       // pnpm adds a line of its own when the command fails (on stdout when CI is set): not the CLI's.
       resolve({
         status,
-        stdout: stdout.replace(/^\[ELIFECYCLE\].*\n?/gm, ''),
+        stdout,
         stderr,
         folder,
         seconds: (performance.now() - started) / 1000,
