@@ -89,6 +89,8 @@ export interface RunResult extends RunStats {
   readonly plannedOps?: number;
   /** Why the final state is missing (empty) from an interrupted run: it could not be read any more. */
   readonly finalStateError?: string;
+  /** Time the checkers took after the last operation, in ms (not part of `durationMs`). */
+  readonly checkMs: number;
 }
 
 /** How long an interrupted run waits for the operations it already sent. */
@@ -231,13 +233,16 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   let finalState: RunResult['finalState'] = { accounts: [], items: [] };
   let verdict: Verdict;
   let finalStateError: string | undefined;
+  let checkMs = 0;
   try {
     const reads = Promise.all([store.readState(), store.readLedger()]);
     const [final, ledger] = interrupted
       ? await within(FINAL_READ_MS, 'reading the final state', reads)
       : await reads;
     finalState = final;
+    const checkStarted = performance.now();
     verdict = checker.check({ initial: initialState, final, history, ledger, expected });
+    checkMs = performance.now() - checkStarted;
   } catch (error) {
     if (!interrupted) throw error;
     // Ctrl-C reaches an embedded database too: what the history alone shows is all there is to check.
@@ -271,6 +276,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     history,
     interrupted,
     plannedOps: requests.length,
+    checkMs: Math.round(checkMs * 10) / 10,
     ...(finalStateError === undefined ? {} : { finalStateError }),
   };
 };
