@@ -19,3 +19,5 @@ export {
   parseBaseUrl,
   resolveHttpClientOptions,
 } from './http-pools.ts';
+export type { HttpRunStoreOptions } from './http-run-store.ts';
+export { httpRunStore } from './http-run-store.ts';
