@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import type { RunResult, Violation } from '@concurrency-lab/harness';
 import { countOf, formatCount, formatMs, formatShare } from '@concurrency-lab/report';
-import { criteriaLine, replicaLines } from './http-run-lines.ts';
+import { criteriaText, replicaLines } from './http-run-lines.ts';
 import { textTable } from './text-table.ts';
 import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
 
@@ -138,9 +138,7 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     '',
     `${bold('Throughput')} ${formatCount(result.throughputOpsPerSec)} ops/s (${formatCount(result.counts.total)} ops in ${(result.durationMs / 1000).toFixed(2)} s)`,
     `${bold('Latency')}    p50 ${formatMs(l.p50)} ms · p95 ${formatMs(l.p95)} ms · p99 ${formatMs(l.p99)} ms · max ${formatMs(l.max)} ms`,
-    ...(result.criteria
-      ? [paragraph(`${bold('Criteria')}   `, criteriaLine(result.criteria).replace(/^criteria /, ''))]
-      : []),
+    ...(result.criteria ? [paragraph(`${bold('Criteria')}   `, criteriaText(result.criteria))] : []),
     ...(result.http ? [bold('By replica'), ...replicaLines(result.http)] : []),
     paragraph(
       `${bold('Contention')} `,
