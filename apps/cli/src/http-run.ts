@@ -11,7 +11,7 @@ import {
   type Scenario,
   successCriteriaFor,
 } from '@concurrency-lab/harness';
-import { HttpPools, httpRunStore, openHttpSession } from '@concurrency-lab/http-client';
+import { HttpLabStore, HttpPools, httpRunStore, openHttpSession } from '@concurrency-lab/http-client';
 import type { Lab, LabContext, ResolvedLabOptions } from '@concurrency-lab/model';
 import { labNamespace, prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
 import type { ServiceHub } from '@concurrency-lab/services';
@@ -48,6 +48,28 @@ const byServerIds = (serverIds: ReadonlyMap<string, string>): Checker => ({
       history: input.history.map((op) => ({ ...op, id: serverIds.get(op.id) ?? op.id })),
     }),
 });
+
+/**
+ * Retries, conflicts and lock waits happen in the servers, which count them per replica (their
+ * check): summed over the replicas, they replace the client side's zeros.
+ */
+const serverContention = async (
+  pools: HttpPools,
+  urls: readonly string[],
+  lab: string,
+  ok: number,
+): Promise<RunResult['contention']> => {
+  const checks = await Promise.all(urls.map((baseUrl) => new HttpLabStore(pools, { baseUrl, lab }).check()));
+  const sum = (pick: (c: (typeof checks)[number]['contention']) => number) =>
+    checks.reduce((total, check) => total + pick(check.contention), 0);
+  const retries = sum((c) => c.retries);
+  return {
+    conflicts: sum((c) => c.conflicts),
+    retries,
+    lockWaitMs: sum((c) => c.lockWaitMs),
+    attemptsPerOk: ok > 0 ? Number(((ok + retries) / ok).toFixed(3)) : 0,
+  };
+};
 
 /** Drives the scenario through servers at `urls` with the harness's runner, history and checkers. */
 const driveServers = async (
@@ -92,8 +114,13 @@ const driveServers = async (
       ...(run.signal ? { signal: run.signal } : {}),
     });
     const history = result.history.map((op) => ({ ...op, id: serverIds.get(op.id) ?? op.id }));
+    // An interrupted run's servers may be gone: its contention stays the client side's.
+    const contention = result.interrupted
+      ? result.contention
+      : await serverContention(storePools, urls, lab.name, result.counts.ok);
     return {
       ...result,
+      contention,
       history,
       http: { servers, replicas: urls.length, byReplica: countByReplica(history, urls) },
       criteria: judgeCriteria(successCriteriaFor(scenario.name), result),
