@@ -21,3 +21,5 @@ export {
 } from './http-pools.ts';
 export type { HttpRunStoreOptions } from './http-run-store.ts';
 export { httpRunStore } from './http-run-store.ts';
+export type { HttpScenarioRun } from './http-scenario-run.ts';
+export { runScenarioOverHttp } from './http-scenario-run.ts';

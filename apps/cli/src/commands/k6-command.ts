@@ -18,7 +18,7 @@ import {
   type State,
   verdictMatches,
 } from '@concurrency-lab/model';
-import { prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
+import { startLabReplicas } from '@concurrency-lab/server';
 import { Command } from 'commander';
 import { findK6 } from '../k6-binary.ts';
 import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
@@ -263,18 +263,14 @@ export const k6Command = (): Command => {
       process.stderr.write(
         `Starting the services and ${replicas} replica${replicas === 1 ? '' : 's'} for ${lab.name}…\n`,
       );
-      const services = await prepareSharedServices(hub, [{ lab, options }], SERVE_NAMESPACE);
-      const set = await startReplicaSet({
+      const set = await startLabReplicas(hub, {
+        lab,
+        options,
         replicas,
-        port: opts.port ?? 0,
-        env: {
-          ...services,
-          LAB_LABS: lab.name,
-          LAB_OPTIONS: JSON.stringify({ [lab.name]: options }),
-          LAB_RACE_WINDOW_MS: String(opts.raceWindowMs),
-          LAB_ADMIN_TOKEN: token,
-          LAB_NAMESPACE: SERVE_NAMESPACE,
-        },
+        ...(opts.port === undefined ? {} : { port: opts.port }),
+        raceWindowMs: opts.raceWindowMs,
+        adminToken: token,
+        namespace: SERVE_NAMESPACE,
       });
       try {
         await resetEveryReplica(set.urls, token, scenario, lab.name);
