@@ -14,7 +14,7 @@ import {
 import type { Lab, LabContext, ResolvedLabOptions } from '@concurrency-lab/model';
 import { openHttpSession } from './http-lab-session.ts';
 import { HttpLabStore } from './http-lab-store.ts';
-import { HttpPools } from './http-pools.ts';
+import { HttpPools, parseBaseUrl } from './http-pools.ts';
 import { httpRunStore } from './http-run-store.ts';
 
 /** One scenario through running servers, as runScenario runs it in process. */
@@ -52,6 +52,21 @@ const byServerIds = (serverIds: ReadonlyMap<string, string>): Checker => ({
       history: input.history.map((op) => ({ ...op, id: serverIds.get(op.id) ?? op.id })),
     }),
 });
+
+/**
+ * How many replicas serve the lab: at least one per URL, and as many as any of them says it is one
+ * of (`GET /health`, its LAB_REPLICAS), since one URL may balance over several (a Kubernetes Service).
+ */
+const replicasBehind = async (pools: HttpPools, urls: readonly string[]): Promise<number> => {
+  const counts = await Promise.all(
+    urls.map(async (url) => {
+      const answer = await pools.send(parseBaseUrl(url), { method: 'GET', path: '/health' });
+      const of = (answer.body as { replica?: { of?: unknown } } | undefined)?.replica?.of;
+      return Number.isSafeInteger(of) ? (of as number) : 1;
+    }),
+  );
+  return Math.max(urls.length, ...counts);
+};
 
 /**
  * Retries, conflicts and lock waits happen in the servers, which count them per replica (their
@@ -95,6 +110,7 @@ export const runScenarioOverHttp = async (run: HttpScenarioRun): Promise<RunResu
     namespace: `http_${randomBytes(4).toString('hex')}`,
   };
   try {
+    const replicas = servers === 'target' ? await replicasBehind(storePools, urls) : urls.length;
     const result = await runScenario({
       lab,
       scenario,
@@ -102,7 +118,7 @@ export const runScenarioOverHttp = async (run: HttpScenarioRun): Promise<RunResu
       ...(run.concurrency === undefined ? {} : { concurrency: run.concurrency }),
       seed: run.seed,
       raceWindowMs: run.raceWindowMs,
-      replicas: urls.length,
+      replicas,
       store: httpRunStore(storePools, { urls, lab: lab.name, scenario: scenario.name, adminToken }),
       openClient: async (client) =>
         openHttpSession(pools, {
@@ -125,7 +141,7 @@ export const runScenarioOverHttp = async (run: HttpScenarioRun): Promise<RunResu
       ...result,
       contention,
       history,
-      http: { servers, replicas: urls.length, byReplica: countByReplica(history, urls) },
+      http: { servers, replicas, byReplica: countByReplica(history, urls) },
       criteria: judgeCriteria(successCriteriaFor(scenario.name), result),
     };
   } finally {

@@ -32,6 +32,8 @@ export const replicaOfClient = <T>(process: number, replicas: readonly T[]): T =
 export interface OverHttp {
   /** `started`: services and replicas started for the run; `target`: a running server (--target). */
   readonly servers: 'started' | 'target';
+  /** Replicas serving the lab (a target URL may balance over several: its /health says how many). */
   readonly replicas: number;
+  /** One row per URL the clients were spread over. */
   readonly byReplica: readonly ReplicaCounts[];
 }
