@@ -63,7 +63,7 @@ const isState = (value: unknown): value is State =>
 /**
  * What a run over HTTP needs of a served lab's state, as far as the server exposes it: seeding a
  * scenario, reading an account or an item, and the server's own check (with the final state).
- * Not a LabStore: the server seeds only named scenarios, and it has no route for the ledger.
+ * Not a LabStore: the server seeds only named scenarios (httpRunStore adapts it for a run).
  */
 export class HttpLabStore {
   readonly #pools: HttpPools;
