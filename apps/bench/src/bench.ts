@@ -6,6 +6,7 @@ import { type Lab, type LabContext, resolveLabOptions } from '@concurrency-lab/m
 import { schemaNameFor } from '@concurrency-lab/postgres';
 import { ServiceHub } from '@concurrency-lab/services';
 import { benchCheckers } from './checker-bench.ts';
+import { benchOverHttp } from './http-bench.ts';
 import { hasPgbench, runPgbench } from './pgbench.ts';
 import { pgbenchScriptFor } from './pgbench-scripts.ts';
 import { hasRedisBenchmark, runRedisLuaBenchmark } from './redis-lua-bench.ts';
@@ -15,8 +16,8 @@ import { textTable } from './text-table.ts';
 // `pnpm bench [section…]`: what the lab costs, as ratios against a reference measured in the same
 // run (these machines are shared and noisy, so absolute numbers say little): each Postgres lab
 // against pgbench sending the same statements, redis-lua against redis-benchmark calling the same
-// script by EVALSHA; then the checkers' cost per operation, and the start-up of a whole `lab run`.
-// Sections: throughput, checkers, startup (default: all).
+// script by EVALSHA, and the same scenario in process and over HTTP; then the checkers' cost per operation, and the start-up of a whole `lab run`.
+// Sections: throughput, http, checkers, startup (default: all).
 
 const CONCURRENCIES = [1, 8, 32] as const;
 const OPS_PER_RUN: Record<number, number> = { 1: 2000, 8: 5000, 32: 8000 };
@@ -138,9 +139,10 @@ const throughput = async () => {
     try {
       const scenario = withdrawStorm({ balance: 10_000, amount: 2, count: 10_000, concurrency: 100 });
       const run = await runScenario({ lab, scenario, context: prepared.context });
+      const checkMs = run.checkMs ?? 0;
       process.stdout.write(
-        `\nChecking a real withdraw-storm (update-returning, 10 000 ops): ${run.checkMs.toFixed(0)} ms of ` +
-          `${(run.durationMs + run.checkMs).toFixed(0)} ms, ${((100 * run.checkMs) / (run.durationMs + run.checkMs)).toFixed(1)} % (target ≤ 5 %)\n`,
+        `\nChecking a real withdraw-storm (update-returning, 10 000 ops): ${checkMs.toFixed(0)} ms of ` +
+          `${(run.durationMs + checkMs).toFixed(0)} ms, ${((100 * checkMs) / (run.durationMs + checkMs)).toFixed(1)} % (target ≤ 5 %)\n`,
       );
     } finally {
       await prepared.release();
@@ -185,7 +187,30 @@ const startup = () => {
   );
 };
 
-const SECTIONS = { throughput, checkers, startup } as const;
+/** The same scenario in process and over HTTP through one replica: the price of the network path. */
+const http = async () => {
+  const hub = new ServiceHub();
+  try {
+    const row = await benchOverHttp(hub, labOf('update-returning'));
+    process.stdout.write(
+      `\nIn process and over HTTP (one replica)\n${textTable([
+        ['lab', 'scenario', 'in process ops/s', 'HTTP ops/s', 'ratio', 'target'],
+        [
+          row.lab,
+          row.scenario,
+          row.inProcessOps.toFixed(0),
+          row.httpOps.toFixed(0),
+          row.ratio.toFixed(2),
+          `≥ 0.5${row.ratio >= 0.5 ? ' ✓' : ''}`,
+        ],
+      ])}\n`,
+    );
+  } finally {
+    await hub.close();
+  }
+};
+
+const SECTIONS = { throughput, http, checkers, startup } as const;
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((a) => !(a in SECTIONS));
 if (unknown.length > 0) {
