@@ -25,6 +25,8 @@ const subjectText = (request: ChangeRequest): string => {
       return `accounts ${request.from} and ${request.to}`;
     case 'basket':
       return `items ${request.lines.map((line) => line.sku).join(', ')}`;
+    case 'withdraw-joint':
+      return `account ${request.accountId}`;
     default:
       return `account ${request.accountId}`;
   }
@@ -50,7 +52,9 @@ const failMessage = (reason: FailReason, request: ChangeRequest): string => {
     case 'insufficient_funds':
       return request.kind === 'transfer'
         ? `account ${request.from} has less than ${request.amount}; ${nothing}`
-        : `${subject} has less than ${askedText(request)}; nothing was withdrawn`;
+        : request.kind === 'withdraw-joint'
+          ? `accounts ${request.accountId} and ${request.partnerId} together have less than ${request.amount}; nothing was withdrawn`
+          : `${subject} has less than ${askedText(request)}; nothing was withdrawn`;
     case 'out_of_stock':
       return request.kind === 'basket'
         ? `an item of ${subject} has fewer available than its line asks for; ${nothing}`

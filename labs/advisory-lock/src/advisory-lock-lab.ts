@@ -46,6 +46,10 @@ export const advisoryLockLab: Lab = {
       deposit: (accountId, amount, op) =>
         underLocks([accountSubject(accountId)], op, (steps) => steps.deposit(accountId, amount, op)),
       reserve: (sku, qty, op) => underLocks([itemSubject(sku)], op, (steps) => steps.reserve(sku, qty, op)),
+      withdrawJoint: (accountId, partnerId, amount, op) =>
+        underLocks([accountSubject(accountId), accountSubject(partnerId)], op, (steps) =>
+          steps.withdrawJoint(accountId, partnerId, amount, op),
+        ),
       transfer: (from, to, amount, op) =>
         underLocks([accountSubject(from), accountSubject(to)], op, (steps) =>
           steps.transfer(from, to, amount, op),

@@ -29,6 +29,11 @@ export const guardOperations = (steps: LabOperations, guard: Guard): LabOperatio
   deposit: (accountId, amount, op) =>
     guard(accountSubject(accountId), op, () => steps.deposit(accountId, amount, op)),
   reserve: (sku, qty, op) => guard(itemSubject(sku), op, () => steps.reserve(sku, qty, op)),
+  // Both of the customer's accounts: locking only the one written would leave the sum it checks open.
+  withdrawJoint: (accountId, partnerId, amount, op) =>
+    guardSubjects(guard, [accountSubject(accountId), accountSubject(partnerId)], op, () =>
+      steps.withdrawJoint(accountId, partnerId, amount, op),
+    ),
   transfer: (from, to, amount, op) =>
     guardSubjects(guard, [accountSubject(from), accountSubject(to)], op, () =>
       steps.transfer(from, to, amount, op),
