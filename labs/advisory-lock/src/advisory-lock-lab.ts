@@ -36,6 +36,7 @@ export const advisoryLockLab: Lab = {
           await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${ctx.namespace}/${subject}`}, 0))`.execute(
             trx,
           );
+          await op.step?.('lock', { about: subject });
         }
         op.waited(performance.now() - asked);
         return work(readModifyWrite(trx, ctx));

@@ -42,3 +42,19 @@ export type { Progress, RunOptions, RunResult } from './runner.ts';
 export { runScenario } from './runner.ts';
 export type { LatencyMs, OutcomeCounts, RunStats } from './stats.ts';
 export { computeStats, countOutcomes } from './stats.ts';
+export type { Advance } from './trace/trace-client.ts';
+export type { TraceEvent, TraceEventBody } from './trace/trace-event.ts';
+export type { TraceOutcome, TraceProtection } from './trace/trace-outcome.ts';
+export type { TraceOptions, TraceResult } from './trace/trace-runner.ts';
+export { TRACE_BLOCK_MS, traceLab } from './trace/trace-runner.ts';
+export type { TraceScene, TraceSceneName } from './trace/trace-scenes.ts';
+export { isTraceSceneName, TRACE_SCENE_NAMES, TRACE_SCENES } from './trace/trace-scenes.ts';
+export type { ScheduleStep, TraceAction, TraceClientName } from './trace/trace-schedule.ts';
+export {
+  DEFAULT_SCHEDULE,
+  parseSchedule,
+  ScheduleError,
+  scheduleText,
+  TRACE_ACTIONS,
+  TRACE_CLIENTS,
+} from './trace/trace-schedule.ts';

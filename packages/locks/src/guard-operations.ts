@@ -22,8 +22,20 @@ export const guardSubjects = <R>(
     run,
   )();
 
-/** Runs every operation inside `guard` on each row it touches: how the lock-based labs wrap the naive steps. */
-export const guardOperations = (steps: LabOperations, guard: Guard): LabOperations => ({
+/**
+ * Runs every operation inside `guard` on each row it touches: how the lock-based labs wrap the naive
+ * steps. Each lock taken is reported as a step (`op.step`), where `lab trace` may hold the client.
+ */
+export const guardOperations = (steps: LabOperations, locking: Guard): LabOperations => {
+  const guard: Guard = (subject, op, run) =>
+    locking(subject, op, async () => {
+      await op.step?.('lock', { about: subject });
+      return run();
+    });
+  return guardedBy(steps, guard);
+};
+
+const guardedBy = (steps: LabOperations, guard: Guard): LabOperations => ({
   withdraw: (accountId, amount, op) =>
     guard(accountSubject(accountId), op, () => steps.withdraw(accountId, amount, op)),
   deposit: (accountId, amount, op) =>

@@ -58,14 +58,14 @@ export interface OpContext {
   /** The database chose this operation as a deadlock victim (SQLSTATE 40P01); the strategy may retry. */
   deadlock(): void;
   /**
-   * The strategy reached a step worth showing (`lab trace`): it read, is about to write, committed.
+   * The strategy has just done a step worth showing (`lab trace`): taken a lock, read, written.
    * Awaited, so that a trace can hold the client there; optional, as only the trace asks for it.
    */
   step?(name: OpStepName, detail?: OpStepDetail): Promise<void>;
 }
 
 /** The points of an operation a trace can hold a client at, in the order they usually come. */
-export const OP_STEP_NAMES = ['lock', 'read', 'write', 'commit'] as const;
+export const OP_STEP_NAMES = ['lock', 'read', 'write'] as const;
 export type OpStepName = (typeof OP_STEP_NAMES)[number];
 
 /** What a step saw or did: balances read or written, by account id, and what it is about (a lock key). */
