@@ -17,13 +17,20 @@ export interface TraceOutcome {
   readonly text: string;
 }
 
-const ANOMALY_TEXT: Partial<Record<ViolationKindName, (first: string) => string>> = {
-  'lost-update': (first) =>
-    `lost update: ${first}'s change vanished, overwritten by a write from a stale read`,
+const ANOMALY_TEXT: Partial<Record<ViolationKindName, (first: string, change: string) => string>> = {
+  'lost-update': (first, change) =>
+    `lost update: ${first}'s ${change} vanished, overwritten by a write from a stale read`,
   'write-skew': () =>
     "write skew: each withdrawal checked a sum the other was changing; the customer's accounts end below 0",
   oversold: () => 'oversold: both reservations took the last unit',
   'negative-stock': () => 'oversold: both reservations took the last unit',
+};
+
+const CHANGE_NOUN: Readonly<Record<string, string>> = {
+  withdraw: 'withdrawal',
+  deposit: 'deposit',
+  reserve: 'reservation',
+  'withdraw-joint': 'withdrawal',
 };
 
 const firstWriter = (events: readonly TraceEvent[]) =>
@@ -50,7 +57,10 @@ export const traceOutcome = ({
     verdict.violations.find((v) => ANOMALY_TEXT[v.kind] !== undefined) ?? verdict.violations[0];
   if (violation) {
     const first = firstWriter(events);
-    const text = ANOMALY_TEXT[violation.kind]?.(first) ?? `${violation.kind}: ${violation.example}`;
+    const start = events.find((e) => e.client === first && e.kind === 'start');
+    const kind = start?.kind === 'start' ? start.request.kind : 'change';
+    const change = CHANGE_NOUN[kind] ?? 'change';
+    const text = ANOMALY_TEXT[violation.kind]?.(first, change) ?? `${violation.kind}: ${violation.example}`;
     return { anomaly: violation.kind, protection: 'none', client: first, text };
   }
   const finalOf = (client: TraceClientName) => {
@@ -68,10 +78,11 @@ export const traceOutcome = ({
   if (blocked) {
     const locked = events.some((e) => e.client === blocked.client && e.kind === 'step' && e.step === 'lock');
     const what = locked ? 'the lock' : 'the row lock';
+    const other = events.find((e) => e.client !== blocked.client)?.client ?? 'the other client';
     return {
       protection: 'blocked',
       client: blocked.client,
-      text: `${blocked.client} blocks on ${what} until the other client finishes, then works from its result${finalOf(blocked.client)}`,
+      text: `${blocked.client} blocks on ${what} until ${other} finishes, then works from its result${finalOf(blocked.client)}`,
     };
   }
   const conflict = events.find((e) => e.kind === 'conflict' || e.kind === 'deadlock');
