@@ -122,7 +122,10 @@ export const updateReturningLab: Lab = {
     };
     const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
       const [row] = (await underRowLock(op, () => reserveSql(ctx, op.id, sku, qty, kind).execute(on))).rows;
-      if (row) return ok({ available: row.available, reserved: row.reserved });
+      if (row) {
+        await op.step?.('write', { about: `${sku}: ${row.available} available` });
+        return ok({ available: row.available, reserved: row.reserved });
+      }
       return fail((await exists(on, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
     };
     const withdrawJoint: RowChanges['withdrawJoint'] = async (on, accountId, partnerId, amount, op) => {

@@ -95,10 +95,11 @@ export const traceOutcome = ({
   }
   if (lab.noGap) {
     const last = events.findLast((e) => e.kind === 'done')?.client ?? 'B';
+    const other = events.find((e) => e.client !== last)?.client ?? 'the other client';
     return {
       protection: 'no-gap',
       client: last,
-      text: `${last}'s operation runs after the other's, as one step: ${lab.noGap}${finalOf(last)}`,
+      text: `${last}'s operation runs after ${other}'s, as one step (${lab.noGap})${finalOf(last)}`,
     };
   }
   return { protection: 'none', text: 'no violation: the clients did not overlap in this schedule' };
