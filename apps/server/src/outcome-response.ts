@@ -26,7 +26,7 @@ const subjectText = (request: ChangeRequest): string => {
     case 'basket':
       return `items ${request.lines.map((line) => line.sku).join(', ')}`;
     case 'withdraw-joint':
-      return `account ${request.accountId}`;
+      return `accounts ${request.accountId} and ${request.partnerId}`;
     default:
       return `account ${request.accountId}`;
   }
@@ -47,20 +47,22 @@ const failMessage = (reason: FailReason, request: ChangeRequest): string => {
       ? 'nothing was transferred'
       : request.kind === 'basket'
         ? 'nothing was reserved'
-        : '';
+        : request.kind === 'withdraw-joint'
+          ? 'nothing was withdrawn'
+          : '';
   switch (reason) {
     case 'insufficient_funds':
       return request.kind === 'transfer'
         ? `account ${request.from} has less than ${request.amount}; ${nothing}`
         : request.kind === 'withdraw-joint'
-          ? `accounts ${request.accountId} and ${request.partnerId} together have less than ${request.amount}; nothing was withdrawn`
+          ? `${subject} together have less than ${request.amount}; ${nothing}`
           : `${subject} has less than ${askedText(request)}; nothing was withdrawn`;
     case 'out_of_stock':
       return request.kind === 'basket'
         ? `an item of ${subject} has fewer available than its line asks for; ${nothing}`
         : `${subject} has fewer than ${askedText(request)} available; nothing was reserved`;
     case 'not_found':
-      return request.kind === 'transfer' || request.kind === 'basket'
+      return request.kind === 'transfer' || request.kind === 'basket' || request.kind === 'withdraw-joint'
         ? `one of ${subject} does not exist; ${nothing}`
         : `${subject} does not exist`;
     case 'invalid_amount':
