@@ -1,6 +1,7 @@
 import {
   DEFAULT_SCHEDULE,
   parseSchedule,
+  TRACE_BLOCK_MS,
   TRACE_SCENES,
   type TraceProtection,
   type TraceResult,
@@ -42,6 +43,8 @@ const trace = async (
       context: prepared.context,
       scene: TRACE_SCENES[scene],
       schedule: parseSchedule(DEFAULT_SCHEDULE),
+      // Twice the default: on a loaded machine a client with nothing to wait on still gets there.
+      blockMs: 2 * TRACE_BLOCK_MS,
     });
   } finally {
     await prepared.release();

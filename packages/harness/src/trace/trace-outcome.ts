@@ -38,7 +38,8 @@ const firstWriter = (events: readonly TraceEvent[]) =>
 
 /**
  * Concludes a trace. A violation wins, the one that names the anomaly first; otherwise the first of: a client that blocked and then
- * reported waiting at least half the block time (so a slow machine is not taken for a lock), a
+ * reported waiting most of the block time itself (so a slow statement is not taken for a lock;
+ * its wait started a moment after the block time did), a
  * client that hit a conflict and retried, a lab with no gap between its read and its write.
  */
 export const traceOutcome = ({
@@ -72,7 +73,7 @@ export const traceOutcome = ({
     (e) =>
       e.kind === 'blocked' &&
       events.some(
-        (w) => w.client === e.client && w.kind === 'waited' && w.seq > e.seq && w.ms >= blockMs / 2,
+        (w) => w.client === e.client && w.kind === 'waited' && w.seq > e.seq && w.ms >= 0.8 * blockMs,
       ),
   );
   if (blocked) {
