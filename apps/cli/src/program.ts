@@ -7,6 +7,7 @@ import { listCommand } from './commands/list-command.ts';
 import { reportCommand } from './commands/report-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { serveCommand } from './commands/serve-command.ts';
+import { traceCommand } from './commands/trace-command.ts';
 
 /** The `lab` command and its subcommands, one file each under commands/. */
 export const createProgram = (): Command =>
@@ -20,4 +21,5 @@ export const createProgram = (): Command =>
     .addCommand(compareCommand())
     .addCommand(reportCommand())
     .addCommand(anomaliesCommand())
+    .addCommand(traceCommand())
     .addCommand(explainCommand());

@@ -159,7 +159,10 @@ describe('pnpm lab list', () => {
     expect(status).toBe(0);
     expect(widest(stdout)).toBeLessThanOrEqual(100);
     expect(stdout).toContain('pg-transaction — Transaction at an isolation level');
-    expect(stdout).toMatch(/with --isolation repeatable-read or serializable: safe on every scenario/);
+    // Snapshot isolation is safe everywhere but on write skew; serializable everywhere.
+    expect(stdout).toMatch(/with --isolation repeatable-read: unsafe on write-skew; safe on withdraw-storm,/);
+    expect(stdout).toMatch(/with --isolation serializable: safe on every scenario/);
+    expect(stdout).toMatch(/skips {4}write-skew: a CHECK constraint sees one row/);
   });
 
   it('names every lab that takes a shared flag in the help, with each one’s default', () => {

@@ -25,6 +25,8 @@ const subjectText = (request: ChangeRequest): string => {
       return `accounts ${request.from} and ${request.to}`;
     case 'basket':
       return `items ${request.lines.map((line) => line.sku).join(', ')}`;
+    case 'withdraw-joint':
+      return `accounts ${request.accountId} and ${request.partnerId}`;
     default:
       return `account ${request.accountId}`;
   }
@@ -45,18 +47,22 @@ const failMessage = (reason: FailReason, request: ChangeRequest): string => {
       ? 'nothing was transferred'
       : request.kind === 'basket'
         ? 'nothing was reserved'
-        : '';
+        : request.kind === 'withdraw-joint'
+          ? 'nothing was withdrawn'
+          : '';
   switch (reason) {
     case 'insufficient_funds':
       return request.kind === 'transfer'
         ? `account ${request.from} has less than ${request.amount}; ${nothing}`
-        : `${subject} has less than ${askedText(request)}; nothing was withdrawn`;
+        : request.kind === 'withdraw-joint'
+          ? `${subject} together have less than ${request.amount}; ${nothing}`
+          : `${subject} has less than ${askedText(request)}; nothing was withdrawn`;
     case 'out_of_stock':
       return request.kind === 'basket'
         ? `an item of ${subject} has fewer available than its line asks for; ${nothing}`
         : `${subject} has fewer than ${askedText(request)} available; nothing was reserved`;
     case 'not_found':
-      return request.kind === 'transfer' || request.kind === 'basket'
+      return request.kind === 'transfer' || request.kind === 'basket' || request.kind === 'withdraw-joint'
         ? `one of ${subject} does not exist; ${nothing}`
         : `${subject} does not exist`;
     case 'invalid_amount':

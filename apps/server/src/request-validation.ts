@@ -131,6 +131,7 @@ export const parseSku = (raw: string): Validated<string> => {
 
 const ACCOUNT_ACCEPTED = `a JSON number that is a whole number from 1 to ${MAX_ACCOUNT_ID}`;
 const TRANSFER_EXAMPLE = `{"from": <account id>, "to": <another account id>, "amount": <${AMOUNT_ACCEPTED}>}`;
+const JOINT_EXAMPLE = `{"account": <account id>, "partner": <another account id>, "amount": <${AMOUNT_ACCEPTED}>}`;
 const BASKET_EXAMPLE = `{"items": [{"sku": "<sku>", "qty": <${AMOUNT_ACCEPTED}>}, …]} with 1 to ${MAX_BASKET_LINES} different skus`;
 
 const accountInBody = (field: string) =>
@@ -163,6 +164,20 @@ const transferSchema = z
         code: 'custom',
         path: ['to'],
         message: `to must be another account than from; got ${String(body.from)} for both`,
+      });
+  });
+
+const jointSchema = z
+  .strictObject(
+    { account: accountInBody('account'), partner: accountInBody('partner'), amount: quantity('amount') },
+    { error: notAnObject('the body') },
+  )
+  .superRefine((body, ctx) => {
+    if (body.account === body.partner)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partner'],
+        message: `partner must be another account than account; got ${String(body.account)} for both`,
       });
   });
 
@@ -238,6 +253,23 @@ export const parseTransferBody = (body: unknown): Validated<{ from: number; to: 
     error: invalidBody(result.error, TRANSFER_EXAMPLE, {
       from: ACCOUNT_ACCEPTED,
       to: `${ACCOUNT_ACCEPTED}, not the same as from`,
+      amount: AMOUNT_ACCEPTED,
+    }),
+  };
+};
+
+/** Validates `{ "account": id, "partner": id, "amount": n }`: two different accounts and a positive safe integer. */
+export const parseJointWithdrawalBody = (
+  body: unknown,
+): Validated<{ account: number; partner: number; amount: number }> => {
+  const result = jointSchema.safeParse(body);
+  if (result.success)
+    return { ok: true, value: result.data as { account: number; partner: number; amount: number } };
+  return {
+    ok: false,
+    error: invalidBody(result.error, JOINT_EXAMPLE, {
+      account: ACCOUNT_ACCEPTED,
+      partner: `${ACCOUNT_ACCEPTED}, not the same as account`,
       amount: AMOUNT_ACCEPTED,
     }),
   };

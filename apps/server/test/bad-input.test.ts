@@ -248,6 +248,43 @@ describe('bad transfer bodies', () => {
   });
 });
 
+describe('bad joint withdrawal bodies', () => {
+  const joint = (body: unknown) => fixture.post(`/labs/${LAB}/joint-withdrawals`, body);
+
+  it('refuses a missing partner, the account as its own partner, a bad amount and extra fields', async () => {
+    await expectRefused(await joint({ account: 1, amount: 2 }), 400, 'partner', /partner is required/);
+    await expectRefused(
+      await joint({ account: 1, partner: 1, amount: 2 }),
+      400,
+      'partner',
+      /partner must be another account than account; got 1 for both/,
+    );
+    await expectRefused(
+      await joint({ account: 1, partner: 2, amount: 0 }),
+      400,
+      'amount',
+      /amount must be .*got 0/,
+    );
+    await expectRefused(
+      await joint({ account: 1, partner: 2, amount: 2, note: 'x' }),
+      400,
+      'note',
+      /unknown field "note": the body takes only "account", "partner", "amount"/,
+    );
+  });
+
+  it('answers 404 for a partner that does not exist', async () => {
+    const reply = await joint({ account: 1, partner: 999, amount: 2 });
+    await expectRefused(
+      reply,
+      404,
+      undefined,
+      /one of accounts 1 and 999 does not exist; nothing was withdrawn/,
+    );
+    expect(reply.body.error).toBe('not_found');
+  });
+});
+
 describe('bad basket bodies', () => {
   const basket = (body: unknown) => fixture.post(`/labs/${LAB}/baskets`, body);
 

@@ -122,6 +122,7 @@ describe('the HTTP client against the real lab server', () => {
     // The server seeds the scenario's own initial state; 200 transfers from it, all 300 orders.
     ['transfer', SCENARIOS.transfer.scaled(200)],
     ['basket', scenarioNamed('basket')],
+    ['write-skew', scenarioNamed('write-skew')],
   ] as const)(
     '%s: every invariant holds on the HTTP history, its ledger rows and the final state',
     async (name, scenario) => {
@@ -142,9 +143,12 @@ describe('the HTTP client against the real lab server', () => {
       const okOps = history.filter((op) => op.outcome?.type === 'ok');
       expect(okOps.length).toBeGreaterThan(0);
       const ledger = (await fixture.server.labs.get('update-returning')?.store.readLedger()) ?? [];
-      // One row per account of a transfer, per line of a basket, each with the server's op id.
+      // One row per account of a transfer, per line of a basket, for the account a joint withdrawal
+      // takes from, each with the server's op id.
       const rowsPerOk = okOps.map((op) => ledger.filter((row) => row.opId === op.id).length);
-      const wanted = okOps.map((op) => (op.request.kind === 'basket' ? op.request.lines.length : 2));
+      const wanted = okOps.map((op) =>
+        op.request.kind === 'basket' ? op.request.lines.length : op.request.kind === 'transfer' ? 2 : 1,
+      );
       expect(rowsPerOk).toEqual(wanted);
       expectEveryCheckerPasses(scenario, await store.readState(), history, ledger);
     },

@@ -211,7 +211,14 @@ describe('when a lab fails in an unknown way', () => {
       expect: { 'withdraw-storm': 'safe' },
       store: () => store,
       open: async () =>
-        sessionFrom({ withdraw: boom, deposit: boom, reserve: boom, transfer: boom, basket: boom }),
+        sessionFrom({
+          withdraw: boom,
+          deposit: boom,
+          reserve: boom,
+          transfer: boom,
+          withdrawJoint: boom,
+          basket: boom,
+        }),
     };
     const served = new ServedLab({
       lab: brokenLab,

@@ -36,6 +36,7 @@ export const advisoryLockLab: Lab = {
           await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${ctx.namespace}/${subject}`}, 0))`.execute(
             trx,
           );
+          await op.step?.('lock', { about: subject });
         }
         op.waited(performance.now() - asked);
         return work(readModifyWrite(trx, ctx));
@@ -46,6 +47,10 @@ export const advisoryLockLab: Lab = {
       deposit: (accountId, amount, op) =>
         underLocks([accountSubject(accountId)], op, (steps) => steps.deposit(accountId, amount, op)),
       reserve: (sku, qty, op) => underLocks([itemSubject(sku)], op, (steps) => steps.reserve(sku, qty, op)),
+      withdrawJoint: (accountId, partnerId, amount, op) =>
+        underLocks([accountSubject(accountId), accountSubject(partnerId)], op, (steps) =>
+          steps.withdrawJoint(accountId, partnerId, amount, op),
+        ),
       transfer: (from, to, amount, op) =>
         underLocks([accountSubject(from), accountSubject(to)], op, (steps) =>
           steps.transfer(from, to, amount, op),

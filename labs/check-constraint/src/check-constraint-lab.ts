@@ -44,6 +44,10 @@ const guarded = async <R, V>(
   }
 };
 
+const { 'write-skew': _writeSkew, ...withoutWriteSkew } = everyScenario('safe');
+const WRITE_SKEW_UNSUPPORTED =
+  "a CHECK constraint sees one row, so the rule of write-skew (the sum of a customer's two accounts) cannot be one, and its balance >= 0 check forbids the negative balance of one account that the scenario allows";
+
 /**
  * A plain, unconditional UPDATE (`balance = balance - $1`) on a table that declares the rule as a
  * CHECK constraint: Postgres applies the change under the row lock and rejects the resulting row if
@@ -57,9 +61,12 @@ export const checkConstraintLab: Lab = {
   summary:
     'A plain UPDATE … SET balance = balance - $1 on a table with CHECK (balance >= 0): the database rejects a row that breaks the rule.',
   needs: ['postgres'],
-  expect: everyScenario('safe'),
+  expect: withoutWriteSkew,
   noGap:
     'its change is one UPDATE statement checked by the database; there is no gap between a read and a write',
+  unsupported: {
+    'write-skew': WRITE_SKEW_UNSUPPORTED,
+  },
   setup: {
     postgres: {
       migrations: { '0001-non-negative-checks': nonNegativeChecks, '0002-max-value-check': maxValueCheck },
@@ -105,6 +112,9 @@ export const checkConstraintLab: Lab = {
         (row) => ({ available: row.available, reserved: row.reserved }),
         'out_of_stock',
       );
-    return sessionFrom(rowOperations(db, { changeBalance, reserve }));
+    const withdrawJoint: RowChanges['withdrawJoint'] = async () => {
+      throw new Error(`check-constraint has no joint withdrawal: ${WRITE_SKEW_UNSUPPORTED}`);
+    };
+    return sessionFrom(rowOperations(db, { changeBalance, reserve, withdrawJoint }));
   },
 };

@@ -95,11 +95,13 @@ export const optimisticLab: Lab = {
     const changeBalance: RowChanges['changeBalance'] = async (on, id, delta, kind, op) => {
       const read = await on.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
       if (!read) return fail('not_found');
+      await op.step?.('read', { balances: { [id]: read.balance } });
       if (read.balance + delta < 0) return fail('insufficient_funds');
       if (read.balance + delta > MAX_VALUE) return limitExceeded(`account ${id}`, read.balance, delta);
       await op.raceWindow();
       const [row] = (await setBalanceIfUnchanged(ctx, op, read, delta, kind).execute(on)).rows;
       if (!row) throw STALE;
+      await op.step?.('write', { balances: { [id]: row.balance } });
       return ok(row.balance);
     };
     const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
@@ -111,11 +113,45 @@ export const optimisticLab: Lab = {
       if (!row) throw STALE;
       return ok({ available: row.available, reserved: row.reserved });
     };
-    const rows = rowOperations(db, { changeBalance, reserve });
+    // Both rows' versions are compared and raised, in id order in one transaction, though only one
+    // balance changes: a withdrawal from the partner that read the same sum then finds a stale row.
+    const withdrawJoint: RowChanges['withdrawJoint'] = async (on, accountId, partnerId, amount, op) => {
+      const read = await on
+        .selectFrom('accounts')
+        .selectAll()
+        .where('id', 'in', [accountId, partnerId])
+        .execute();
+      const mine = read.find((row) => row.id === accountId);
+      const theirs = read.find((row) => row.id === partnerId);
+      if (!mine || !theirs) return fail('not_found');
+      await op.step?.('read', { balances: { [accountId]: mine.balance, [partnerId]: theirs.balance } });
+      if (mine.balance + theirs.balance < amount) return fail('insufficient_funds');
+      await op.raceWindow();
+      return on.transaction().execute(async (trx) => {
+        let balance = mine.balance - amount;
+        for (const row of accountId < partnerId ? [mine, theirs] : [theirs, mine]) {
+          const changed =
+            row === mine
+              ? (await setBalanceIfUnchanged(ctx, op, mine, -amount, 'withdraw').execute(trx)).rows[0]
+                  ?.balance
+              : (
+                  await sql<{ id: number }>`UPDATE accounts SET version = version + 1
+                  WHERE id = ${row.id} AND version = ${row.version} RETURNING id`.execute(trx)
+                ).rows[0]?.id;
+          if (changed === undefined) throw STALE;
+          if (row === mine) balance = changed;
+        }
+        await op.step?.('write', { balances: { [accountId]: balance } });
+        return ok(balance);
+      });
+    };
+    const rows = rowOperations(db, { changeBalance, reserve, withdrawJoint });
     return sessionFrom({
       withdraw: (accountId, amount, op) => optimistically(op, () => rows.withdraw(accountId, amount, op)),
       deposit: (accountId, amount, op) => optimistically(op, () => rows.deposit(accountId, amount, op)),
       reserve: (sku, qty, op) => optimistically(op, () => rows.reserve(sku, qty, op)),
+      withdrawJoint: (accountId, partnerId, amount, op) =>
+        optimistically(op, () => rows.withdrawJoint(accountId, partnerId, amount, op)),
       transfer: (from, to, amount, op) => optimistically(op, () => rows.transfer(from, to, amount, op)),
       basket: (lines, op) => optimistically(op, () => rows.basket(lines, op)),
     });

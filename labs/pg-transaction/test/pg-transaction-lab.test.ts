@@ -9,14 +9,17 @@ const safetyKinds = ['lost-update', 'real-time-order', 'negative-balance', 'nega
 const kindsOf = (violations: readonly { kind: string }[]) => violations.map((v) => v.kind);
 
 describe('pg-transaction options', () => {
-  it('defaults to read committed, which is expected unsafe; the other levels are expected safe', () => {
+  it('defaults to read committed, which is expected unsafe; repeatable read only on write-skew; serializable never', () => {
     expect(options().isolation).toBe('read-committed');
     expect(new Set(Object.values(expectationsFor(pgTransactionLab, options())))).toEqual(new Set(['unsafe']));
-    for (const isolation of ['repeatable-read', 'serializable']) {
-      const table = expectationsFor(pgTransactionLab, options({ isolation }));
-      expect(new Set(Object.values(table))).toEqual(new Set(['safe']));
+    const repeatable = expectationsFor(pgTransactionLab, options({ isolation: 'repeatable-read' }));
+    const { 'write-skew': skew, ...others } = repeatable;
+    expect(skew).toBe('unsafe');
+    expect(new Set(Object.values(others))).toEqual(new Set(['safe']));
+    const serializable = expectationsFor(pgTransactionLab, options({ isolation: 'serializable' }));
+    expect(new Set(Object.values(serializable))).toEqual(new Set(['safe']));
+    for (const table of [repeatable, serializable])
       expect(Object.keys(table)).toHaveLength(SCENARIO_NAMES.length);
-    }
   });
 
   it('rejects an unknown isolation level and a negative retry limit, naming what is accepted', () => {

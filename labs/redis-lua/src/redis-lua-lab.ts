@@ -26,7 +26,8 @@ import {
  * The state lives in Redis, and each operation is one Lua script (./scripts):
  * Redis runs a script from start to end before it serves any other command, so the check, the
  * change and the ledger entry happen as one step that no other client can come between. A transfer
- * is one script over both accounts' keys, a basket one over every line's key: all or nothing.
+ * is one script over both accounts' keys, a basket one over every line's key: all or nothing; a
+ * joint withdrawal one that reads both of a customer's balances and writes one.
  */
 export const redisLuaLab: Lab = {
   name: 'redis-lua',
@@ -88,6 +89,20 @@ export const redisLuaLab: Lab = {
         return reply[0] === 'ok'
           ? ok({ from: countFromScript(reply[1]), to: countFromScript(reply[2]) })
           : scriptFailure(reply);
+      },
+      async withdrawJoint(accountId, partnerId, amount, op) {
+        const reply = await redisCall(redis, () =>
+          scripts.labWithdrawJoint(
+            keys.account(accountId),
+            keys.account(partnerId),
+            keys.ledger,
+            amount,
+            op.id,
+            ctx.lab,
+            accountSubject(accountId),
+          ),
+        );
+        return reply[0] === 'ok' ? ok(countFromScript(reply[1])) : scriptFailure(reply);
       },
       async basket(lines, op) {
         const reply = await redisCall(redis, () =>

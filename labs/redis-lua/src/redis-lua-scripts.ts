@@ -7,6 +7,8 @@ export type BalanceReply = readonly ['ok', string] | FailReply;
 export type ReserveReply = readonly ['ok', string, string] | FailReply;
 /** transfer.lua's reply: both balances after (decimal text), or a refusal. */
 export type TransferReply = readonly ['ok', string, string] | FailReply;
+/** withdraw-joint.lua's reply: the balance after of the account withdrawn from (decimal text), or a refusal. */
+export type JointReply = readonly ['ok', string] | FailReply;
 /** basket.lua's reply: available and reserved after (decimal text) for each line in turn, or a refusal. */
 export type BasketReply = readonly ['ok', ...string[]] | FailReply;
 
@@ -50,6 +52,16 @@ export interface RedisLuaCommands {
     fromSubject: string,
     toSubject: string,
   ): Promise<TransferReply>;
+  /** withdraw-joint.lua: keys account, partner, ledger; then amount, op id, lab, the account's subject. */
+  labWithdrawJoint(
+    accountKey: string,
+    partnerKey: string,
+    ledgerKey: string,
+    amount: number,
+    opId: string,
+    lab: string,
+    subject: string,
+  ): Promise<JointReply>;
   /** basket.lua: the number of keys, the items' keys, the ledger key; then op id, lab, and qty, subject per line. */
   labBasket(keyCount: number, ...keysThenArgs: Array<string | number>): Promise<BasketReply>;
 }
@@ -61,6 +73,7 @@ export const REDIS_LUA_SCRIPTS = {
   labChangeBalance: luaScript(here('change-balance.lua'), 2),
   labReserve: luaScript(here('reserve.lua'), 2),
   labTransfer: luaScript(here('transfer.lua'), 3),
+  labWithdrawJoint: luaScript(here('withdraw-joint.lua'), 3),
   // As many keys as the basket has lines, plus the ledger: each call says how many.
   labBasket: luaScript(here('basket.lua')),
 } as const;

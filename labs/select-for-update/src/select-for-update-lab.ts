@@ -41,6 +41,8 @@ export const selectForUpdateLab: Lab = {
       deposit: (accountId, amount, op) =>
         inLockingTransaction(op, (steps) => steps.deposit(accountId, amount, op)),
       reserve: (sku, qty, op) => inLockingTransaction(op, (steps) => steps.reserve(sku, qty, op)),
+      withdrawJoint: (accountId, partnerId, amount, op) =>
+        inLockingTransaction(op, (steps) => steps.withdrawJoint(accountId, partnerId, amount, op)),
       transfer: (from, to, amount, op) =>
         inLockingTransaction(op, (steps) => steps.transfer(from, to, amount, op)),
       basket: (lines, op) => inLockingTransaction(op, (steps) => steps.basket(lines, op)),

@@ -53,6 +53,31 @@ const reserveSql = (ctx: LabContext, opId: string, sku: string, qty: number, kin
       SELECT ${opId}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, available FROM changed)
     SELECT available, reserved FROM changed`;
 
+/**
+ * A joint withdrawal as one statement: the CTE locks both of the customer's rows (in id order, so two
+ * never wait on each other in a cycle; a waiter then reads the rows as committed), and the UPDATE
+ * changes the one withdrawn from only if the sum of the locked balances covers the amount.
+ */
+const withdrawJointSql = (
+  ctx: LabContext,
+  opId: string,
+  accountId: number,
+  partnerId: number,
+  amount: number,
+) =>
+  sql<{ balance: number }>`
+    WITH locked AS (
+      SELECT id, balance FROM accounts WHERE id IN (${accountId}, ${partnerId}) ORDER BY id FOR UPDATE),
+    changed AS (
+      UPDATE accounts SET balance = balance - ${amount}, version = version + 1
+      WHERE id = ${accountId} AND (SELECT count(*) FROM locked) = 2
+        AND (SELECT sum(balance) FROM locked) >= ${amount}
+      RETURNING balance),
+    logged AS (
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, 'withdraw', ${-amount}, balance FROM changed)
+    SELECT balance FROM changed`;
+
 // When no row changed, one more read tells "no such row" from "the condition was false".
 const exists = async (db: Kysely<LabDatabase>, table: 'accounts' | 'stock_items', key: number | string) => {
   const query =
@@ -68,7 +93,10 @@ const exists = async (db: Kysely<LabDatabase>, table: 'accounts' | 'stock_items'
   return (await query.executeTakeFirst()) !== undefined;
 };
 
-/** A transfer or a basket is the same statements, one per row in id order, in one transaction. */
+/**
+ * A transfer or a basket is the same statements, one per row in id order, in one transaction; a
+ * joint withdrawal one statement that locks both of the customer's rows and changes one.
+ */
 export const updateReturningLab: Lab = {
   name: 'update-returning',
   title: 'Conditional UPDATE … RETURNING',
@@ -84,16 +112,33 @@ export const updateReturningLab: Lab = {
       const [row] = (
         await underRowLock(op, () => changeBalanceSql(ctx, op.id, accountId, delta, kind).execute(on))
       ).rows;
-      if (row) return ok(row.balance);
+      if (row) {
+        await op.step?.('write', { balances: { [accountId]: row.balance } });
+        return ok(row.balance);
+      }
       // Only a withdrawal can go below 0, and only a deposit past the largest value kept.
       if (!(await exists(on, 'accounts', accountId))) return fail('not_found');
       return fail(delta < 0 ? 'insufficient_funds' : 'limit_exceeded');
     };
     const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
       const [row] = (await underRowLock(op, () => reserveSql(ctx, op.id, sku, qty, kind).execute(on))).rows;
-      if (row) return ok({ available: row.available, reserved: row.reserved });
+      if (row) {
+        await op.step?.('write', { about: `${sku}: ${row.available} available` });
+        return ok({ available: row.available, reserved: row.reserved });
+      }
       return fail((await exists(on, 'stock_items', sku)) ? 'out_of_stock' : 'not_found');
     };
-    return sessionFrom(rowOperations(db, { changeBalance, reserve }));
+    const withdrawJoint: RowChanges['withdrawJoint'] = async (on, accountId, partnerId, amount, op) => {
+      const [row] = (
+        await underRowLock(op, () => withdrawJointSql(ctx, op.id, accountId, partnerId, amount).execute(on))
+      ).rows;
+      if (row) {
+        await op.step?.('write', { balances: { [accountId]: row.balance } });
+        return ok(row.balance);
+      }
+      const both = (await exists(on, 'accounts', accountId)) && (await exists(on, 'accounts', partnerId));
+      return fail(both ? 'insufficient_funds' : 'not_found');
+    };
+    return sessionFrom(rowOperations(db, { changeBalance, reserve, withdrawJoint }));
   },
 };

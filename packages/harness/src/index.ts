@@ -4,6 +4,8 @@
 export { allCheckers } from './checker/all-checkers.ts';
 export { conservationChecker } from './checker/conservation-checker.ts';
 export { historyChecker } from './checker/history-checker.ts';
+export type { JointPair } from './checker/joint-accounts.ts';
+export { jointPairs } from './checker/joint-accounts.ts';
 export type { CheckCoverage, LedgerCheckInput, LedgerCheckResult } from './checker/ledger-check.ts';
 export { checkWithLedger, opFromLedger } from './checker/ledger-check.ts';
 export { ledgerChecker } from './checker/ledger-checker.ts';
@@ -13,6 +15,7 @@ export type { Checker, ComposedVerdict, RunInput, Verdict, Violation } from './c
 export { composeCheckers, ViolationTally } from './checker/verdict.ts';
 export type { MagnitudeUnit, ViolationKind, ViolationKindName } from './checker/violation-kinds.ts';
 export { VIOLATION_KINDS } from './checker/violation-kinds.ts';
+export { writeSkewChecker } from './checker/write-skew-checker.ts';
 export { opContextFor } from './client/op-context.ts';
 export type { ChangeRequest } from './client/session-call.ts';
 export { callSession } from './client/session-call.ts';
@@ -26,6 +29,7 @@ export type { ExpectedOutcome, HttpLoad, Scenario, ScenarioDefinition } from './
 export { isScenarioName, SCENARIOS, scaledScenario, scenarioNamed } from './generator/scenario-catalog.ts';
 export { transferScenario } from './generator/transfer.ts';
 export { withdrawStorm } from './generator/withdraw-storm.ts';
+export { writeSkewScenario } from './generator/write-skew.ts';
 export type { HistoryHeader, HistoryRun } from './history/history-file.ts';
 export { writeHistoryJsonl } from './history/history-file.ts';
 export type { Change, History, Op, OpKind, OpRequest, OpValue, ReportedValue } from './history/op.ts';
@@ -42,3 +46,19 @@ export type { Progress, RunOptions, RunResult } from './runner.ts';
 export { runScenario } from './runner.ts';
 export type { LatencyMs, OutcomeCounts, RunStats } from './stats.ts';
 export { computeStats, countOutcomes } from './stats.ts';
+export type { Advance } from './trace/trace-client.ts';
+export type { TraceEvent, TraceEventBody } from './trace/trace-event.ts';
+export type { TraceOutcome, TraceProtection } from './trace/trace-outcome.ts';
+export type { TraceOptions, TraceResult } from './trace/trace-runner.ts';
+export { TRACE_BLOCK_MS, traceLab } from './trace/trace-runner.ts';
+export type { TraceScene, TraceSceneName } from './trace/trace-scenes.ts';
+export { isTraceSceneName, TRACE_SCENE_NAMES, TRACE_SCENES } from './trace/trace-scenes.ts';
+export type { ScheduleStep, TraceAction, TraceClientName } from './trace/trace-schedule.ts';
+export {
+  DEFAULT_SCHEDULE,
+  parseSchedule,
+  ScheduleError,
+  scheduleText,
+  TRACE_ACTIONS,
+  TRACE_CLIENTS,
+} from './trace/trace-schedule.ts';

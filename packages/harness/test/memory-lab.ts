@@ -66,6 +66,7 @@ export const memoryLab = ({ throwEvery = 0 } = {}): Lab & { readonly calls: { ra
         deposit: async () => fail('not_found'),
         reserve: async () => fail('not_found'),
         transfer: async () => fail('not_found'),
+        withdrawJoint: async () => fail('not_found'),
         basket: async () => fail('not_found'),
       }),
   };

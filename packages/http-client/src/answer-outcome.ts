@@ -42,6 +42,18 @@ export const RESERVATION_ANSWER: AnswerShape<Reservation> = {
     isCount(available) && isCount(reserved) ? { available, reserved } : undefined,
 };
 
+/** A joint withdrawal's answer: `{ "balance": <after, of the account withdrawn from>, "opId" }`. */
+export const JOINT_ANSWER: AnswerShape<number> = {
+  refusedField: (field) =>
+    field === 'amount'
+      ? 'invalid_amount'
+      : field === 'account' || field === 'partner'
+        ? 'invalid_request'
+        : undefined,
+  value: 'balance',
+  read: BALANCE_ANSWER.read,
+};
+
 const balanceOf = (side: unknown): number | undefined => {
   const balance = (side as { balance?: unknown } | null)?.balance;
   return isCount(balance) ? balance : undefined;

@@ -5,12 +5,14 @@ import {
   type Outcome,
   rejectInvalidAmount,
   rejectInvalidBasket,
+  rejectInvalidJoint,
   rejectInvalidTransfer,
 } from '@concurrency-lab/model';
 import {
   type AnswerShape,
   BALANCE_ANSWER,
   basketAnswer,
+  JOINT_ANSWER,
   outcomeOfAnswer,
   RESERVATION_ANSWER,
   serverOpIdOf,
@@ -47,7 +49,7 @@ export interface HttpSessionOptions {
 /**
  * A LabSession whose operations are requests to a running server, made as the server's routes
  * take them, over the shared pools. Amounts the model refuses fail `invalid_amount` before any
- * request, as in process (and malformed transfers and baskets `invalid_request`). The strategy's race window, retries and lock waits happen in the server
+ * request, as in process (and malformed transfers, joint withdrawals and baskets `invalid_request`). The strategy's race window, retries and lock waits happen in the server
  * (its LAB_RACE_WINDOW_MS, its own counts): the OpContext hooks are not called from here. The
  * session keeps no state between operations, so it may also serve several callers at once. Closing
  * it leaves the pools open; their owner closes them.
@@ -101,6 +103,17 @@ export const openHttpSession = (pools: HttpPools, options: HttpSessionOptions): 
       perform(
         { method: 'POST', path: `/labs/${lab}/transfers`, json: { from, to, amount } },
         TRANSFER_ANSWER,
+        op,
+      ),
+    withdrawJoint: async (accountId, partnerId, amount, op) =>
+      rejectInvalidJoint(accountId, partnerId, amount) ??
+      perform(
+        {
+          method: 'POST',
+          path: `/labs/${lab}/joint-withdrawals`,
+          json: { account: accountId, partner: partnerId, amount },
+        },
+        JOINT_ANSWER,
         op,
       ),
     basket: async (lines, op) =>

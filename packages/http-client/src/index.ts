@@ -2,6 +2,7 @@ export type { AnswerShape } from './answer-outcome.ts';
 export {
   BALANCE_ANSWER,
   basketAnswer,
+  JOINT_ANSWER,
   outcomeOfAnswer,
   RESERVATION_ANSWER,
   serverOpIdOf,

@@ -22,13 +22,30 @@ export const guardSubjects = <R>(
     run,
   )();
 
-/** Runs every operation inside `guard` on each row it touches: how the lock-based labs wrap the naive steps. */
-export const guardOperations = (steps: LabOperations, guard: Guard): LabOperations => ({
+/**
+ * Runs every operation inside `guard` on each row it touches: how the lock-based labs wrap the naive
+ * steps. Each lock taken is reported as a step (`op.step`), where `lab trace` may hold the client.
+ */
+export const guardOperations = (steps: LabOperations, locking: Guard): LabOperations => {
+  const guard: Guard = (subject, op, run) =>
+    locking(subject, op, async () => {
+      await op.step?.('lock', { about: subject });
+      return run();
+    });
+  return guardedBy(steps, guard);
+};
+
+const guardedBy = (steps: LabOperations, guard: Guard): LabOperations => ({
   withdraw: (accountId, amount, op) =>
     guard(accountSubject(accountId), op, () => steps.withdraw(accountId, amount, op)),
   deposit: (accountId, amount, op) =>
     guard(accountSubject(accountId), op, () => steps.deposit(accountId, amount, op)),
   reserve: (sku, qty, op) => guard(itemSubject(sku), op, () => steps.reserve(sku, qty, op)),
+  // Both of the customer's accounts: locking only the one written would leave the sum it checks open.
+  withdrawJoint: (accountId, partnerId, amount, op) =>
+    guardSubjects(guard, [accountSubject(accountId), accountSubject(partnerId)], op, () =>
+      steps.withdrawJoint(accountId, partnerId, amount, op),
+    ),
   transfer: (from, to, amount, op) =>
     guardSubjects(guard, [accountSubject(from), accountSubject(to)], op, () =>
       steps.transfer(from, to, amount, op),

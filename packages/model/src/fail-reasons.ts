@@ -5,7 +5,10 @@
  * request may be retried; a lock or quorum that could not be had is the backing service's state: 503.
  */
 export const FAIL_REASON_TABLE = {
-  insufficient_funds: { status: 409, meaning: 'the balance would go below 0' },
+  insufficient_funds: {
+    status: 409,
+    meaning: 'the balance would go below 0 (a joint withdrawal: the sum of the two accounts would)',
+  },
   out_of_stock: { status: 409, meaning: 'fewer units are available than asked for' },
   not_found: { status: 404, meaning: 'the account or item does not exist' },
   invalid_amount: {
@@ -20,7 +23,7 @@ export const FAIL_REASON_TABLE = {
   invalid_request: {
     status: 400,
     meaning:
-      'a transfer to its own account, or a basket that is empty, too long or names an item twice (decided before any I/O)',
+      'a transfer to its own account, a joint withdrawal whose partner is the account itself, or a basket that is empty, too long or names an item twice (decided before any I/O)',
   },
   conflict_retries_exhausted: { status: 409, meaning: 'the row kept changing; the retries ran out' },
   lock_unavailable: { status: 503, meaning: 'the lock was held by others until the acquire timeout' },

@@ -33,6 +33,8 @@ export type {
   LabSetup,
   LabStore,
   OpContext,
+  OpStepDetail,
+  OpStepName,
   Reservation,
   ReservedLine,
   ResolvedLabOptions,
@@ -40,9 +42,14 @@ export type {
   ServiceName,
   TransferBalances,
 } from './lab.ts';
-export { SCENARIO_NAMES } from './lab.ts';
+export { OP_STEP_NAMES, SCENARIO_NAMES } from './lab.ts';
 export { LabOptionError, resolveLabOptions } from './lab-options.ts';
-export { MAX_BASKET_LINES, rejectInvalidBasket, rejectInvalidTransfer } from './multi-row-request.ts';
+export {
+  MAX_BASKET_LINES,
+  rejectInvalidBasket,
+  rejectInvalidJoint,
+  rejectInvalidTransfer,
+} from './multi-row-request.ts';
 export type { Outcome, OutcomeType } from './outcome.ts';
 export { fail, info, ok } from './outcome.ts';
 export type { Guard, LabOperations } from './session.ts';

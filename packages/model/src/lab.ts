@@ -11,6 +11,7 @@ export const SCENARIO_NAMES = [
   'replicas',
   'transfer',
   'basket',
+  'write-skew',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -56,6 +57,21 @@ export interface OpContext {
   waited(ms: number): void;
   /** The database chose this operation as a deadlock victim (SQLSTATE 40P01); the strategy may retry. */
   deadlock(): void;
+  /**
+   * The strategy has just done a step worth showing (`lab trace`): taken a lock, read, written.
+   * Awaited, so that a trace can hold the client there; optional, as only the trace asks for it.
+   */
+  step?(name: OpStepName, detail?: OpStepDetail): Promise<void>;
+}
+
+/** The points of an operation a trace can hold a client at, in the order they usually come. */
+export const OP_STEP_NAMES = ['lock', 'read', 'write'] as const;
+export type OpStepName = (typeof OP_STEP_NAMES)[number];
+
+/** What a step saw or did: balances read or written, by account id, and what it is about (a lock key). */
+export interface OpStepDetail {
+  readonly balances?: Readonly<Record<number, number>>;
+  readonly about?: string;
 }
 
 /** One simulated client's connection to a strategy. A session is used by one client at a time. */
@@ -68,6 +84,17 @@ export interface LabSession {
   reserve(sku: string, qty: number, op: OpContext): Promise<Outcome<Reservation>>;
   /** Moves `amount` from one account to another, both or neither; value: both balances after. */
   transfer(from: number, to: number, amount: number, op: OpContext): Promise<Outcome<TransferBalances>>;
+  /**
+   * Withdraws `amount` from `accountId` while the sum of its balance and `partnerId`'s stays at least 0
+   * (two accounts of one customer; either may go below 0 alone); value: `accountId`'s balance after.
+   * It reads both rows and writes one: the shape of write skew.
+   */
+  withdrawJoint(
+    accountId: number,
+    partnerId: number,
+    amount: number,
+    op: OpContext,
+  ): Promise<Outcome<number>>;
   /** Reserves every line, all or nothing; value: each line's item counts after, in the order asked. */
   basket(lines: readonly BasketLine[], op: OpContext): Promise<Outcome<readonly ReservedLine[]>>;
   close(): Promise<void>;

@@ -20,6 +20,20 @@ export const rejectInvalidTransfer = (
     : undefined);
 
 /**
+ * An `invalid_request` failure for a joint withdrawal whose partner is the account itself (or
+ * `invalid_amount` for its amount), or undefined.
+ */
+export const rejectInvalidJoint = (
+  accountId: number,
+  partnerId: number,
+  amount: unknown,
+): Outcome<never> | undefined =>
+  rejectInvalidAmount(amount) ??
+  (accountId === partnerId
+    ? fail('invalid_request', `a joint withdrawal needs two different accounts; got ${accountId} twice`)
+    : undefined);
+
+/**
  * An `invalid_request` failure for a basket with no line, more than MAX_BASKET_LINES, or an item
  * named twice (`invalid_amount` for a quantity that is not a positive safe integer), or undefined.
  */

@@ -1,6 +1,6 @@
 import { rejectInvalidAmount } from './amount.ts';
 import type { Lab, LabContext, LabSession, OpContext } from './lab.ts';
-import { rejectInvalidBasket, rejectInvalidTransfer } from './multi-row-request.ts';
+import { rejectInvalidBasket, rejectInvalidJoint, rejectInvalidTransfer } from './multi-row-request.ts';
 
 /** A session's operations, without `close`. */
 export type LabOperations = Omit<LabSession, 'close'>;
@@ -14,6 +14,8 @@ export const sessionFrom = (
   deposit: (accountId, amount, op) => operations.deposit(accountId, amount, op),
   reserve: (sku, qty, op) => operations.reserve(sku, qty, op),
   transfer: (from, to, amount, op) => operations.transfer(from, to, amount, op),
+  withdrawJoint: (accountId, partnerId, amount, op) =>
+    operations.withdrawJoint(accountId, partnerId, amount, op),
   basket: (lines, op) => operations.basket(lines, op),
   close,
 });
@@ -23,7 +25,8 @@ export type Guard = <R>(subject: string, op: OpContext, run: () => Promise<R>) =
 
 /**
  * Opens a session of `lab` that answers `invalid_amount` for anything but a positive safe integer,
- * and `invalid_request` for a transfer to its own account or a malformed basket, before the lab
+ * and `invalid_request` for a transfer to its own account, a joint withdrawal whose partner is the
+ * account itself, or a malformed basket, before the lab
  * sees it: no strategy needs to repeat the checks, and bad input does no I/O. The context's options
  * were resolved where the run was prepared (ResolvedLabOptions).
  */
@@ -37,6 +40,9 @@ export const openSession = async (lab: Lab, ctx: LabContext): Promise<LabSession
     reserve: async (sku, qty, op) => rejectInvalidAmount(qty, 'qty') ?? session.reserve(sku, qty, op),
     transfer: async (from, to, amount, op) =>
       rejectInvalidTransfer(from, to, amount) ?? session.transfer(from, to, amount, op),
+    withdrawJoint: async (accountId, partnerId, amount, op) =>
+      rejectInvalidJoint(accountId, partnerId, amount) ??
+      session.withdrawJoint(accountId, partnerId, amount, op),
     basket: async (lines, op) => rejectInvalidBasket(lines) ?? session.basket(lines, op),
     close: () => session.close(),
   };

@@ -112,7 +112,10 @@ export const basketRows = async (
   return ok(lines.map((line) => ({ sku: line.sku, ...(answer.value[rows.indexOf(line)] as Reservation) })));
 };
 
-/** A strategy's two row changes: a balance by `delta`, and `qty` units of an item from available to reserved. */
+/**
+ * A strategy's row changes: a balance by `delta`; `qty` units of an item from available to reserved;
+ * and a joint withdrawal, `amount` from one account while its sum with a partner's stays at least 0.
+ */
 export interface RowChanges {
   changeBalance(
     db: Kysely<LabDatabase>,
@@ -128,11 +131,18 @@ export interface RowChanges {
     kind: ChangeKind,
     op: OpContext,
   ): Promise<Outcome<Reservation>>;
+  withdrawJoint(
+    db: Kysely<LabDatabase>,
+    accountId: number,
+    partnerId: number,
+    amount: number,
+    op: OpContext,
+  ): Promise<Outcome<number>>;
 }
 
 /**
- * Every operation of a session from a strategy's two row changes: withdraw, deposit and reserve are
- * one change on `db`; a transfer and a basket are the same changes on each of their rows, in
+ * Every operation of a session from a strategy's row changes: withdraw, deposit, reserve and a joint
+ * withdrawal are one change on `db`; a transfer and a basket are the same changes on each of their rows, in
  * `order`, all or nothing (transferRows, basketRows). A lab then writes only its row changes.
  */
 export const rowOperations = (
@@ -143,6 +153,8 @@ export const rowOperations = (
   withdraw: (accountId, amount, op) => rows.changeBalance(db, accountId, -amount, 'withdraw', op),
   deposit: (accountId, amount, op) => rows.changeBalance(db, accountId, amount, 'deposit', op),
   reserve: (sku, qty, op) => rows.reserve(db, sku, qty, 'reserve', op),
+  withdrawJoint: (accountId, partnerId, amount, op) =>
+    rows.withdrawJoint(db, accountId, partnerId, amount, op),
   transfer: (from, to, amount, op) =>
     transferRows(
       db,

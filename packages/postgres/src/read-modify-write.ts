@@ -1,12 +1,14 @@
-import type { LockOrder } from '@concurrency-lab/locks';
+import { inLockOrder, type LockOrder } from '@concurrency-lab/locks';
 import {
   accountSubject,
+  type ChangeKind,
   fail,
   itemSubject,
   type LabContext,
   type LabOperations,
   limitExceeded,
   MAX_VALUE,
+  type OpContext,
   ok,
 } from '@concurrency-lab/model';
 import { type Kysely, sql } from 'kysely';
@@ -29,6 +31,7 @@ export interface ReadModifyWriteOptions {
  * around them unchanged: a mutex or a lock around each call, or a transaction (with FOR UPDATE, at
  * an isolation level, under an advisory lock) as `db`. A transfer or a basket does the same row by
  * row, in one transaction (all or nothing), so a refusal on its last row undoes the ones before.
+ * Each read and write is reported as a step (`op.step`), where `lab trace` holds the client.
  */
 export const readModifyWrite = (
   db: Kysely<LabDatabase>,
@@ -41,10 +44,22 @@ export const readModifyWrite = (
       ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
       : await read.executeTakeFirst();
     if (!account) return fail('not_found');
+    await op.step?.('read', { balances: { [accountId]: account.balance } });
     const balance = account.balance + delta;
     if (balance < 0) return fail('insufficient_funds');
     if (balance > MAX_VALUE) return limitExceeded(`account ${accountId}`, account.balance, delta);
     await op.raceWindow();
+    return write(on, accountId, balance, delta, kind, op);
+  };
+
+  const write = async (
+    on: Kysely<LabDatabase>,
+    accountId: number,
+    balance: number,
+    delta: number,
+    kind: ChangeKind,
+    op: OpContext,
+  ) => {
     await on
       .updateTable('accounts')
       .set({ balance, version: sql`version + 1` })
@@ -56,7 +71,27 @@ export const readModifyWrite = (
       delta,
       resultingValue: balance,
     });
+    await op.step?.('write', { balances: { [accountId]: balance } });
     return ok(balance);
+  };
+
+  // Both rows are read (with lockRows: locked, in id order), the sum decided in JavaScript, and only
+  // the account withdrawn from is written: two of these on one customer are the shape of write skew.
+  const withdrawJoint: RowChanges['withdrawJoint'] = async (on, accountId, partnerId, amount, op) => {
+    const balances: Record<number, number> = {};
+    for (const id of inLockOrder([accountId, partnerId], 'id', accountSubject)) {
+      const read = on.selectFrom('accounts').select('balance').where('id', '=', id);
+      const row = lockRows
+        ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
+        : await read.executeTakeFirst();
+      if (!row) return fail('not_found');
+      balances[id] = row.balance;
+    }
+    await op.step?.('read', { balances });
+    const mine = balances[accountId] as number;
+    if (mine + (balances[partnerId] as number) < amount) return fail('insufficient_funds');
+    await op.raceWindow();
+    return write(on, accountId, mine - amount, -amount, 'withdraw', op);
   };
 
   const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
@@ -65,6 +100,7 @@ export const readModifyWrite = (
       ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
       : await read.executeTakeFirst();
     if (!item) return fail('not_found');
+    await op.step?.('read', { about: `${sku}: ${item.available} available` });
     if (item.available < qty) return fail('out_of_stock');
     await op.raceWindow();
     const after = { available: item.available - qty, reserved: item.reserved + qty };
@@ -79,8 +115,9 @@ export const readModifyWrite = (
       delta: -qty,
       resultingValue: after.available,
     });
+    await op.step?.('write', { about: `${sku}: ${after.available} available` });
     return ok(after);
   };
 
-  return rowOperations(db, { changeBalance, reserve }, lockOrder);
+  return rowOperations(db, { changeBalance, reserve, withdrawJoint }, lockOrder);
 };

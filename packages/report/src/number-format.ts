@@ -46,6 +46,7 @@ const unitOf = (n: number, unit: string): string => {
     'ledger rows': 'ledger row',
     'outcome counts': 'outcome count',
     'accounts or items': 'account or item',
+    customers: 'customer',
     runs: 'run',
     cells: 'cell',
     thresholds: 'threshold',

@@ -1,4 +1,10 @@
-import { type Progress, type RunResult, runScenario, type Scenario } from '@concurrency-lab/harness';
+import {
+  type Nemesis,
+  type Progress,
+  type RunResult,
+  runScenario,
+  type Scenario,
+} from '@concurrency-lab/harness';
 import { type Lab, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
 import type { ServiceHub } from './service-hub.ts';
 
@@ -10,6 +16,8 @@ export interface RunLabOptions {
   readonly concurrency?: number;
   readonly seed?: number;
   readonly raceWindowMs?: number;
+  /** Faults injected into the run, besides the race window (see RunOptions.nemeses). */
+  readonly nemeses?: readonly Nemesis[];
   readonly onProgress?: (progress: Progress) => void;
   /** Stops the run early; it still returns what it did, marked `interrupted` (see RunOptions.signal). */
   readonly signal?: AbortSignal;

@@ -34,6 +34,7 @@ const labWithMigration: Lab = {
       deposit: nothing,
       reserve: nothing,
       transfer: nothing,
+      withdrawJoint: nothing,
       basket: nothing,
     }),
 };

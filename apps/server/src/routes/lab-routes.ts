@@ -6,6 +6,7 @@ import { replyForError, replyForOutcome } from '../outcome-response.ts';
 import {
   parseAccountId,
   parseBasketBody,
+  parseJointWithdrawalBody,
   parseQuantityBody,
   parseSku,
   parseTransferBody,
@@ -73,6 +74,8 @@ const targetOr4xx = <K>(
  *   anything else → 500 without details;
  * - `POST /labs/:lab/transfers` `{ "from", "to", "amount" }` and `POST /labs/:lab/baskets`
  *   `{ "items": [{ "sku", "qty" }, …] }`: the same, for an operation on several rows (all or nothing);
+ * - `POST /labs/:lab/joint-withdrawals` `{ "account", "partner", "amount" }`: a withdrawal from `account`
+ *   while its sum with `partner` stays at least 0 (write-skew), answered `{ "balance", "opId" }`;
  * - `GET /labs/:lab/accounts/:id`, `GET /labs/:lab/items/:sku`: the row, or 404 `not_found`.
  * Each checks the lab, then the path, then the body, so that a request is refused for the first thing
  * wrong with it, and never reaches a lab unless all of it is valid.
@@ -143,6 +146,12 @@ export const addLabRoutes = (router: IRouter, { labs, readJsonBody, log }: LabRo
     kind: 'transfer',
     from,
     to,
+    amount,
+  }));
+  multiRowRoute('/labs/:lab/joint-withdrawals', parseJointWithdrawalBody, ({ account, partner, amount }) => ({
+    kind: 'withdraw-joint',
+    accountId: account,
+    partnerId: partner,
     amount,
   }));
   multiRowRoute('/labs/:lab/baskets', parseBasketBody, (lines) => ({ kind: 'basket', lines }));

@@ -7,6 +7,7 @@ export interface ViolationKind {
     | 'accounts'
     | 'items'
     | 'accounts or items'
+    | 'customers'
     | 'operations'
     | 'ledger rows'
     | 'outcome counts'
@@ -108,6 +109,12 @@ export const VIOLATION_KINDS = {
   'lost-update': {
     counts: 'operations',
     meaning: 'an ok operation reports the value an earlier one already reported: one overwrote the other',
+  },
+  'write-skew': {
+    counts: 'customers',
+    magnitude: 'money',
+    meaning:
+      "a customer's two accounts end below 0 together: two joint withdrawals each checked a sum the other was changing (magnitude: how far below, summed)",
   },
   'real-time-order': {
     counts: 'operations',

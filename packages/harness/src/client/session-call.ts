@@ -21,5 +21,7 @@ export const callSession = (
       return session.transfer(request.from, request.to, request.amount, context);
     case 'basket':
       return session.basket(request.lines, context);
+    case 'withdraw-joint':
+      return session.withdrawJoint(request.accountId, request.partnerId, request.amount, context);
   }
 };

@@ -6,6 +6,7 @@ import { reserveDefinition, reserveEdgesDefinition } from './reserve.ts';
 import type { Scenario, ScenarioDefinition } from './scenario.ts';
 import { transferDefinition } from './transfer.ts';
 import { withdrawStormDefinition } from './withdraw-storm.ts';
+import { writeSkewDefinition } from './write-skew.ts';
 
 /** Every scenario's builder, by name (docs: shared/scenarios.md). */
 export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioDefinition>> = {
@@ -18,6 +19,7 @@ export const SCENARIOS: Readonly<Record<ScenarioName, ScenarioDefinition>> = {
   replicas: replicasDefinition,
   transfer: transferDefinition,
   basket: basketDefinition,
+  'write-skew': writeSkewDefinition,
 };
 
 export const isScenarioName = (name: string): name is ScenarioName =>

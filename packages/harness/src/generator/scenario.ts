@@ -1,5 +1,6 @@
 import type { Expectation, FailReason, ScenarioName, State } from '@concurrency-lab/model';
 import type { OpRequest } from '../history/op.ts';
+import type { Nemesis } from '../nemesis/nemesis.ts';
 import type { Rng } from './rng.ts';
 
 /** The outcome a correct strategy must produce; fields left out are not checked. */
@@ -51,6 +52,12 @@ export interface ScenarioDefinition {
   sizedFor(expectation: Expectation): Scenario;
   /** The load over HTTP (k6's plan), when the scenario has a k6 script. */
   readonly httpLoad?: HttpLoad;
+  /**
+   * Faults that make the anomaly this scenario is about certain rather than likely for `concurrency`
+   * clients (a rendezvous in the race window), where a wider race window alone would leave it to
+   * timing: the conformance suite adds them to an unsafe claim.
+   */
+  certainAnomaly?(concurrency: number): readonly Nemesis[];
 }
 
 /** At least 1: a share of `ops` rounded, so that a scaled scenario never has an empty part. */

@@ -15,6 +15,12 @@ export type OpRequest =
   | { readonly kind: 'reserve'; readonly sku: string; readonly qty: number }
   | { readonly kind: 'transfer'; readonly from: number; readonly to: number; readonly amount: number }
   | { readonly kind: 'basket'; readonly lines: readonly BasketLine[] }
+  | {
+      readonly kind: 'withdraw-joint';
+      readonly accountId: number;
+      readonly partnerId: number;
+      readonly amount: number;
+    }
   | { readonly kind: 'read'; readonly accountId: number };
 
 export type OpKind = OpRequest['kind'];
@@ -61,6 +67,7 @@ export interface Change {
 export const changesOf = (request: OpRequest): readonly Change[] => {
   switch (request.kind) {
     case 'withdraw':
+    case 'withdraw-joint':
       return [{ subject: accountSubject(request.accountId), delta: -request.amount }];
     case 'deposit':
       return [{ subject: accountSubject(request.accountId), delta: request.amount }];
@@ -92,6 +99,7 @@ export const reportedValues = (op: Op): readonly ReportedValue[] => {
   switch (request.kind) {
     case 'withdraw':
     case 'deposit':
+    case 'withdraw-joint':
       return typeof value === 'number' ? [{ subject: accountSubject(request.accountId), value }] : [];
     case 'reserve': {
       const available = (value as Reservation | null)?.available;
@@ -128,6 +136,8 @@ const callOf = (r: OpRequest): string => {
       return `transfer(${r.from} → ${r.to}, ${r.amount})`;
     case 'basket':
       return `basket(${r.lines.map((line) => `${line.sku}×${line.qty}`).join(', ')})`;
+    case 'withdraw-joint':
+      return `withdraw-joint(${r.accountId} with ${r.partnerId}, ${r.amount})`;
     default:
       return `${r.kind}(${r.accountId}, ${r.amount})`;
   }
