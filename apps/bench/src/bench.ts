@@ -1,75 +1,56 @@
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { runScenario, withdrawStorm } from '@concurrency-lab/harness';
-import { changeBalanceSql } from '@concurrency-lab/lab-update-returning';
 import { labNamed } from '@concurrency-lab/labs';
 import { type Lab, type LabContext, resolveLabOptions } from '@concurrency-lab/model';
-import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
+import { schemaNameFor } from '@concurrency-lab/postgres';
 import { ServiceHub } from '@concurrency-lab/services';
+import { benchCheckers } from './checker-bench.ts';
+import { benchOverHttp } from './http-bench.ts';
 import { hasPgbench, runPgbench } from './pgbench.ts';
+import { pgbenchScriptFor } from './pgbench-scripts.ts';
 import { hasRedisBenchmark, runRedisLuaBenchmark } from './redis-lua-bench.ts';
+import { timeCommand } from './startup-bench.ts';
+import { textTable } from './text-table.ts';
 
-// `pnpm bench`: each lab's throughput on one hot row, as a ratio of a reference tool running the
-// same statements against the same server in the same run: pgbench for the Postgres labs,
-// redis-benchmark (EVALSHA of the same script) for redis-lua. Ratios, not absolute numbers, because
-// these machines are shared and noisy; each side takes the best of two tries.
+// `pnpm bench [section…]`: what the lab costs, as ratios against a reference measured in the same
+// run (these machines are shared and noisy, so absolute numbers say little): each Postgres lab
+// against pgbench sending the same statements, redis-lua against redis-benchmark calling the same
+// script by EVALSHA, and the same scenario in process and over HTTP; then the checkers' cost per operation, and the start-up of a whole `lab run`.
+// Sections: throughput, http, checkers, startup (default: all).
 
 const CONCURRENCIES = [1, 8, 32] as const;
-const OPS_PER_RUN: Record<number, number> = { 1: 1500, 8: 4000, 32: 6000 };
+const OPS_PER_RUN: Record<number, number> = { 1: 2000, 8: 5000, 32: 8000 };
+// Each side's figure is the best of this many tries, the two sides taking turns.
+const REPEATS = 3;
 // A balance no run can exhaust: every withdrawal succeeds, on both sides.
 const BALANCE = 1_000_000_000_000;
+const POSTGRES_LABS = ['update-returning', 'select-for-update', 'check-constraint', 'advisory-lock'];
 
-const literal = (value: unknown) =>
-  typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const load = () => loadavg()[0]?.toFixed(2) ?? '?';
 
-/** The lab's statements as a pgbench script, with its parameters inlined. */
-const scriptFor = (lab: string, ctx: LabContext): string => {
-  if (lab === 'update-returning') {
-    const { sql, parameters } = changeBalanceSql(ctx, 'pgbench', 1, -1, 'withdraw').compile(
-      postgresOf(ctx).db,
-    );
-    return `${sql
-      .replace(/\$(\d+)/g, (_, n) => literal(parameters[Number(n) - 1]))
-      .replace(/\s+/g, ' ')
-      .trim()};\n`;
-  }
-  // The statements readModifyWrite sends inside select-for-update's transaction.
-  return [
-    'BEGIN;',
-    'select "balance" from "accounts" where "id" = 1 for update \\gset',
-    // Computed in the client, as the lab computes it in JavaScript and sends the value.
-    '\\set after :balance - 1',
-    'update "accounts" set "balance" = :after, "version" = version + 1 where "id" = 1;',
-    `insert into "ledger" ("op_id", "lab", "subject", "kind", "delta", "resulting_value") values ('pgbench', '${lab}', 'account:1', 'withdraw', -1, :after);`,
-    'COMMIT;',
-    '',
-  ].join('\n');
-};
-
-const best = async (times: number, measure: () => Promise<number>) => {
-  let top = 0;
-  for (let i = 0; i < times; i++) top = Math.max(top, await measure());
-  return top;
-};
-
-interface BenchRow {
+interface ThroughputRow {
   readonly lab: string;
   readonly reference: string;
   readonly concurrency: number;
   readonly labOps: number;
   readonly referenceOps: number;
-  readonly ratio: number;
+  readonly target: number;
 }
 
 /** What the reference tool does per measurement, against the lab's prepared namespace. */
 type MeasureReference = (context: LabContext, clients: number, count: number) => Promise<number>;
 
-/** The lab and its reference at each concurrency on the same data: best of two each, after a warm-up. */
+/** The lab and its reference at each concurrency on the same data, taking turns, after a warm-up. */
 const benchAgainst = async (
   hub: ServiceHub,
   lab: Lab,
   reference: string,
+  target: number,
   measureReference: MeasureReference,
-): Promise<BenchRow[]> => {
-  const rows: BenchRow[] = [];
+): Promise<ThroughputRow[]> => {
+  const rows: ThroughputRow[] = [];
   for (const concurrency of CONCURRENCIES) {
     // Same number of connections on both sides.
     process.env.LAB_PG_POOL_SIZE = String(concurrency);
@@ -84,18 +65,15 @@ const benchAgainst = async (
         return measureReference(prepared.context, concurrency, count);
       };
       await measureLab(); // warm-up: connections, plans, JIT
-      const referenceOps = await best(2, measureOther);
-      const labOps = await best(2, measureLab);
-      rows.push({
-        lab: lab.name,
-        reference,
-        concurrency,
-        labOps,
-        referenceOps,
-        ratio: labOps / referenceOps,
-      });
-      process.stderr.write(
-        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ${reference} ${referenceOps.toFixed(0)}\n`,
+      let labOps = 0;
+      let referenceOps = 0;
+      for (let i = 0; i < REPEATS; i++) {
+        referenceOps = Math.max(referenceOps, await measureOther());
+        labOps = Math.max(labOps, await measureLab());
+      }
+      rows.push({ lab: lab.name, reference, concurrency, labOps, referenceOps, target });
+      say(
+        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ${reference} ${referenceOps.toFixed(0)}`,
       );
     } finally {
       await prepared.release();
@@ -104,13 +82,19 @@ const benchAgainst = async (
   return rows;
 };
 
-const main = async () => {
+const labOf = (name: string) => {
+  const lab = labNamed(name);
+  if (!lab) throw new Error(`lab ${name} is not registered`);
+  return lab;
+};
+
+const throughput = async () => {
   const missing = [
     ...((await hasPgbench()) ? [] : ['pgbench (PostgreSQL client tools)']),
     ...(hasRedisBenchmark() ? [] : ['redis-benchmark (Debian: redis-tools)']),
   ];
   if (missing.length > 0) {
-    process.stderr.write(`pnpm bench needs its reference tools on PATH; missing: ${missing.join(', ')}.\n`);
+    say(`the throughput section needs its reference tools on PATH; missing: ${missing.join(', ')}.`);
     process.exitCode = 1;
     return;
   }
@@ -118,43 +102,126 @@ const main = async () => {
   try {
     const pgUrl = await hub.postgresUrl();
     const redisUrl = await hub.redisUrl();
-    const labOf = (name: string) => {
-      const lab = labNamed(name);
-      if (!lab) throw new Error(`lab ${name} is not registered`);
-      return lab;
-    };
-    const pgbench = (context: LabContext, clients: number, count: number) =>
-      runPgbench({
+    const pgbench: MeasureReference = (context, clients, count) => {
+      const script = pgbenchScriptFor(context);
+      if (!script) throw new Error(`no pgbench script for ${context.lab}`);
+      return runPgbench({
         url: pgUrl,
         schema: schemaNameFor(context.namespace),
-        script: scriptFor(context.lab, context),
+        script,
         clients,
         transactionsPerClient: Math.ceil(count / clients),
       });
-    const redisBenchmark = (_: LabContext, clients: number, count: number) =>
+    };
+    const redisBenchmark: MeasureReference = (_, clients, count) =>
       runRedisLuaBenchmark({ url: redisUrl, clients, requests: count });
-    const rows = [
-      ...(await benchAgainst(hub, labOf('update-returning'), 'pgbench', pgbench)),
-      ...(await benchAgainst(hub, labOf('select-for-update'), 'pgbench', pgbench)),
-      ...(await benchAgainst(hub, labOf('redis-lua'), 'redis-benchmark', redisBenchmark)),
-    ];
-    const table = [
-      ['lab', 'reference', 'clients', 'lab ops/s', 'reference ops/s', 'ratio (target ≥ 0.8)'],
-      ...rows.map((r) => [
-        r.lab,
-        r.reference,
-        r.concurrency,
-        r.labOps.toFixed(0),
-        r.referenceOps.toFixed(0),
-        r.ratio.toFixed(2),
-      ]),
-    ];
-    const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => String(row[i]).length))) ?? [];
-    for (const row of table)
-      process.stdout.write(`${row.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join('  ')}\n`);
+    const rows: ThroughputRow[] = [];
+    for (const name of POSTGRES_LABS)
+      rows.push(...(await benchAgainst(hub, labOf(name), 'pgbench', 0.9, pgbench)));
+    rows.push(...(await benchAgainst(hub, labOf('redis-lua'), 'redis-benchmark', 1.0, redisBenchmark)));
+    process.stdout.write(
+      `\nThroughput on one hot row, best of ${REPEATS} each, sides taking turns\n${textTable([
+        ['lab', 'reference', 'clients', 'lab ops/s', 'reference ops/s', 'ratio', 'target'],
+        ...rows.map((r) => [
+          r.lab,
+          r.reference,
+          r.concurrency,
+          r.labOps.toFixed(0),
+          r.referenceOps.toFixed(0),
+          (r.labOps / r.referenceOps).toFixed(2),
+          `≥ ${r.target.toFixed(1)}${r.labOps / r.referenceOps >= r.target ? ' ✓' : ''}`,
+        ]),
+      ])}\n`,
+    );
+    // The checkers' share of a real run: the same history checked again, against the run's duration.
+    const lab = labOf('update-returning');
+    const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });
+    try {
+      const scenario = withdrawStorm({ balance: 10_000, amount: 2, count: 10_000, concurrency: 100 });
+      const run = await runScenario({ lab, scenario, context: prepared.context });
+      const checkMs = run.checkMs ?? 0;
+      process.stdout.write(
+        `\nChecking a real withdraw-storm (update-returning, 10 000 ops): ${checkMs.toFixed(0)} ms of ` +
+          `${(run.durationMs + checkMs).toFixed(0)} ms, ${((100 * checkMs) / (run.durationMs + checkMs)).toFixed(1)} % (target ≤ 5 %)\n`,
+      );
+    } finally {
+      await prepared.release();
+    }
   } finally {
     await hub.close();
   }
 };
 
-await main();
+const checkers = () => {
+  const rows = [10_000, 100_000, 1_000_000].map((n) => benchCheckers(n, n >= 1_000_000 ? 2 : 5));
+  process.stdout.write(
+    `\nEvery checker on a correct synthetic history (best of several)\n${textTable([
+      ['operations', 'µs per operation', 'heap: history, ledger and check (MiB)'],
+      ...rows.map((r) => [r.ops.toLocaleString('en'), r.microsPerOp.toFixed(2), r.heapMiB.toFixed(0)]),
+    ])}\n`,
+  );
+};
+
+const startup = () => {
+  const bin = fileURLToPath(new URL('../../cli/src/bin.ts', import.meta.url));
+  const run = [bin, 'run', 'update-returning', '--scenario', 'flash-sale-basic', '--json'];
+  // The first run may build the embedded Postgres's template; every later one is warm.
+  const cold = timeCommand('lab run (first of this bench)', run, 1);
+  const rows = [
+    timeCommand('node -e 0 (Node itself)', ['-e', '0'], 5),
+    timeCommand('lab --help', [bin, '--help'], 5),
+    cold,
+    timeCommand('lab run update-returning --scenario flash-sale-basic --json', run, 5),
+  ];
+  process.stdout.write(
+    `\nStart-up, whole processes (target: lab run ≤ 2 s warm)\n${textTable([
+      ['command', 'runs', 'min', 'median', 'max'],
+      ...rows.map((r) => [
+        r.command,
+        r.runs,
+        `${(r.minMs / 1000).toFixed(2)} s`,
+        `${(r.medianMs / 1000).toFixed(2)} s`,
+        `${(r.maxMs / 1000).toFixed(2)} s`,
+      ]),
+    ])}\n`,
+  );
+};
+
+/** The same scenario in process and over HTTP through one replica: the price of the network path. */
+const http = async () => {
+  const hub = new ServiceHub();
+  try {
+    const row = await benchOverHttp(hub, labOf('update-returning'));
+    process.stdout.write(
+      `\nIn process and over HTTP (one replica)\n${textTable([
+        ['lab', 'scenario', 'in process ops/s', 'HTTP ops/s', 'ratio', 'target'],
+        [
+          row.lab,
+          row.scenario,
+          row.inProcessOps.toFixed(0),
+          row.httpOps.toFixed(0),
+          row.ratio.toFixed(2),
+          `≥ 0.5${row.ratio >= 0.5 ? ' ✓' : ''}`,
+        ],
+      ])}\n`,
+    );
+  } finally {
+    await hub.close();
+  }
+};
+
+const SECTIONS = { throughput, http, checkers, startup } as const;
+const asked = process.argv.slice(2).filter((a) => a !== '--');
+const unknown = asked.filter((a) => !(a in SECTIONS));
+if (unknown.length > 0) {
+  say(`unknown bench section ${unknown.join(', ')}; the sections are ${Object.keys(SECTIONS).join(', ')}`);
+  process.exit(2);
+}
+const start = load();
+for (const name of asked.length > 0 ? asked : Object.keys(SECTIONS)) {
+  say(`${name} (load average ${load()})`);
+  await SECTIONS[name as keyof typeof SECTIONS]();
+}
+process.stdout.write(
+  `\nLoad average (1 min) at the start ${start}, at the end ${load()}, on ${navigator.hardwareConcurrency} cores\n`,
+);

@@ -27,6 +27,8 @@ import {
   type OpValue,
   reportedValues,
 } from './history/op.ts';
+import type { OverHttp } from './load/replica-breakdown.ts';
+import type { CriteriaVerdict } from './load/success-criteria.ts';
 import type { Nemesis } from './nemesis/nemesis.ts';
 import { raceWindow } from './nemesis/race-window.ts';
 import { computeStats, type RunStats } from './stats.ts';
@@ -57,6 +59,15 @@ export interface RunOptions {
    * (then they are recorded as `info`), and the run returns what it has, marked `interrupted`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Opens client `i`'s session instead of the lab's own (e.g. a session over HTTP); with `store`,
+   * the run reaches the lab only through these, and the lab's own services are never opened.
+   */
+  readonly openClient?: (client: number) => Promise<LabSession>;
+  /** The lab's state as the clients' side sees it, instead of `lab.store(context)`. */
+  readonly store?: LabStore;
+  /** App replicas the clients are spread over: a process-local lab is expected unsafe with more than one. */
+  readonly replicas?: number;
 }
 
 /** Everything `lab run --json` prints: the verdict, what was expected, and what it cost. */
@@ -89,6 +100,12 @@ export interface RunResult extends RunStats {
   readonly plannedOps?: number;
   /** Why the final state is missing (empty) from an interrupted run: it could not be read any more. */
   readonly finalStateError?: string;
+  /** Time the checkers took after the last operation, in ms (not part of `durationMs`). */
+  readonly checkMs?: number;
+  /** A run over HTTP: how it was served, and ok / fail / info by replica. */
+  readonly http?: OverHttp;
+  /** A run over HTTP: throughput and latency held to the load-test suite's marks (information only). */
+  readonly criteria?: CriteriaVerdict;
 }
 
 /** How long an interrupted run waits for the operations it already sent. */
@@ -155,17 +172,21 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const concurrency = options.concurrency ?? scenario.defaultConcurrency;
   const seed = options.seed ?? 1;
   const raceWindowMs = options.raceWindowMs ?? 0;
-  const expectation = expectationFor(lab, scenario.name, { options: context.options });
+  const expectation = expectationFor(lab, scenario.name, {
+    options: context.options,
+    replicas: options.replicas ?? 1,
+  });
   if (!expectation) {
     const why = unsupportedReason(lab, scenario.name, context.options);
     throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}: ${why}`);
   }
 
-  const store = lab.store(context);
+  const store = options.store ?? lab.store(context);
   await store.reset(scenario.initialState);
   const initialState = await store.readState();
   const requests = scenario.ops(createRng(seed));
-  const sessions = await Promise.all(Array.from({ length: concurrency }, () => openSession(lab, context)));
+  const open = options.openClient ?? (() => openSession(lab, context));
+  const sessions = await Promise.all(Array.from({ length: concurrency }, (_, i) => open(i)));
 
   const history: Op[] = [];
   const tally = liveTally();
@@ -231,13 +252,16 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   let finalState: RunResult['finalState'] = { accounts: [], items: [] };
   let verdict: Verdict;
   let finalStateError: string | undefined;
+  let checkMs = 0;
   try {
     const reads = Promise.all([store.readState(), store.readLedger()]);
     const [final, ledger] = interrupted
       ? await within(FINAL_READ_MS, 'reading the final state', reads)
       : await reads;
     finalState = final;
+    const checkStarted = performance.now();
     verdict = checker.check({ initial: initialState, final, history, ledger, expected });
+    checkMs = performance.now() - checkStarted;
   } catch (error) {
     if (!interrupted) throw error;
     // Ctrl-C reaches an embedded database too: what the history alone shows is all there is to check.
@@ -271,6 +295,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     history,
     interrupted,
     plannedOps: requests.length,
+    checkMs: Math.round(checkMs * 10) / 10,
     ...(finalStateError === undefined ? {} : { finalStateError }),
   };
 };

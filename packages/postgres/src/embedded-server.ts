@@ -11,6 +11,7 @@ import {
   isRoot,
   layOutEmbeddedModules,
 } from './embedded-reach.ts';
+import { forgetTemplate, initialisedDataDir } from './embedded-template.ts';
 
 export interface EmbeddedServer {
   readonly url: string;
@@ -104,6 +105,8 @@ export const startEmbeddedPostgres = async (
   // initdb runs as the `postgres` user when we are root; it must be able to enter the folder.
   await chmod(dir, 0o755);
   let modules = embeddedModules(options.nodeModules);
+  // The template is keyed by the build as installed, not by a per-server copy of its binaries.
+  const build = modules.binaries;
   if (isRoot()) {
     const blocked = folderPostgresCannotEnter(dir);
     if (blocked) {
@@ -127,32 +130,45 @@ export const startEmbeddedPostgres = async (
   const port = await freeLoopbackPort();
   const password = 'lab';
   const EmbeddedPostgres = await loadEmbeddedPostgres(modules.entry);
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    // The storm scenarios open many connections; fsync buys nothing for a throw-away cluster. A lock
-    // wait is checked for a deadlock after deadlock_timeout (1 s by default): 100 ms lets a run in
-    // request lock order (select-for-update --lock-order request) show its deadlocks in seconds.
-    postgresFlags: [
-      '-c',
-      'max_connections=300',
-      '-c',
-      'fsync=off',
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'deadlock_timeout=100ms',
-    ],
-    onLog: () => {},
-    onError: () => {},
-  });
+  const serverFor = (databaseDir: string) =>
+    new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: false,
+      createPostgresUser: true,
+      // The storm scenarios open many connections; fsync buys nothing for a throw-away cluster. A lock
+      // wait is checked for a deadlock after deadlock_timeout (1 s by default): 100 ms lets a run in
+      // request lock order (select-for-update --lock-order request) show its deadlocks in seconds.
+      postgresFlags: [
+        '-c',
+        'max_connections=300',
+        '-c',
+        'fsync=off',
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'deadlock_timeout=100ms',
+      ],
+      onLog: () => {},
+      onError: () => {},
+    });
+  const dataDir = join(dir, 'data');
+  const initialise = (databaseDir: string) => serverFor(databaseDir).initialise();
   try {
-    await server.initialise();
-    await server.start();
+    try {
+      await initialisedDataDir(dataDir, build, initialise);
+      await serverFor(dataDir).start();
+    } catch {
+      // A template that does not start (left damaged, or from a build that reads it differently) is
+      // dropped, and this server initialises its own cluster as before.
+      await stopPostmaster(dir);
+      await forgetTemplate(build);
+      await rm(dataDir, { recursive: true, force: true });
+      await initialise(dataDir);
+      await serverFor(dataDir).start();
+    }
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`could not start the embedded Postgres in ${dir}: ${(error as Error).message}`, {

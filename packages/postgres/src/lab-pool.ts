@@ -1,5 +1,6 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { PreparedStatements } from './prepared-statements.ts';
 
 /** How many connections a run's pool holds and how long an operation may wait for one. */
 export interface PoolSettings {
@@ -88,6 +89,15 @@ class GuardedClient extends pg.Client {
     // which must not also be how long a new connection may take to open.
     super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     this.on('error', () => {});
+    const statements = new PreparedStatements();
+    const send = this.query.bind(this) as (...args: unknown[]) => unknown;
+    // Kysely calls query(text, values); those it repeats go out as this connection's named statements.
+    this.query = ((...args: unknown[]) => {
+      const [text, values] = args;
+      const name =
+        args.length === 2 && typeof text === 'string' ? statements.nameFor(text, values) : undefined;
+      return name === undefined ? send(...args) : send({ name, text, values });
+    }) as pg.Client['query'];
   }
 }
 

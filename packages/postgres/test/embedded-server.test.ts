@@ -7,6 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { embeddedModules, folderPostgresCannotEnter, layOutEmbeddedModules } from '../src/embedded-reach.ts';
 import { startEmbeddedPostgres } from '../src/embedded-server.ts';
+import { templateFolder } from '../src/embedded-template.ts';
 
 describe('the embedded Postgres', () => {
   it('starts on a free loopback port, answers queries, and stops', async () => {
@@ -21,6 +22,31 @@ describe('the embedded Postgres', () => {
     await server.stop();
     const again = new pg.Client({ connectionString: server.url, connectionTimeoutMillis: 2000 });
     await expect(again.connect()).rejects.toThrow();
+  });
+
+  it('starts later servers from a copy of one initialised cluster, and replaces a damaged one', async () => {
+    const answers = async (url: string) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query('SELECT current_setting($1) AS fsync', ['fsync']);
+      await client.end();
+      return rows[0]?.fsync;
+    };
+    const first = await startEmbeddedPostgres();
+    await first.stop();
+    const template = join(templateFolder(embeddedModules().binaries), 'data');
+    expect(existsSync(join(template, 'PG_VERSION'))).toBe(true);
+    const made = statSync(join(template, 'PG_VERSION')).mtimeMs;
+    // A copy: the template is not initialised again, and the server still gets its own flags.
+    const second = await startEmbeddedPostgres();
+    expect(await answers(second.url)).toBe('off');
+    await second.stop();
+    expect(statSync(join(template, 'PG_VERSION')).mtimeMs).toBe(made);
+    // A template missing its catalog does not start: it is dropped, and the server initialises its own.
+    rmSync(join(template, 'global'), { recursive: true, force: true });
+    const third = await startEmbeddedPostgres();
+    expect(await answers(third.url)).toBe('off');
+    await third.stop();
   });
 
   it('leaves the exit code of the process that started it alone', () => {

@@ -33,6 +33,31 @@ describe('a run’s Postgres pool', () => {
     await pool.end();
   });
 
+  it('sends a repeated parameterised statement as a named prepared statement, and DDL unnamed', async () => {
+    const pool = openLabPool({
+      url: url(),
+      schema: 'lab_pool_prepared',
+      settings: { size: 1, waitMs: 5_000 },
+    });
+    const client = await pool.connect();
+    for (let i = 0; i < 3; i++) {
+      expect((await client.query<{ n: number }>('SELECT $1::int + 1 AS n', [i])).rows).toEqual([
+        { n: i + 1 },
+      ]);
+    }
+    await client.query('CREATE TEMP TABLE lab_pool_prepared_t (id int)', []);
+    const { rows } = await client.query<{ statement: string }>(
+      'SELECT statement FROM pg_prepared_statements WHERE NOT from_sql ORDER BY statement',
+      [],
+    );
+    client.release();
+    await pool.end();
+    // One plan for the three SELECTs (and one for the catalog query itself); none for the DDL.
+    expect(rows.map((r) => r.statement)).toContain('SELECT $1::int + 1 AS n');
+    expect(rows.filter((r) => r.statement === 'SELECT $1::int + 1 AS n')).toHaveLength(1);
+    expect(rows.some((r) => r.statement.startsWith('CREATE'))).toBe(false);
+  });
+
   it('reads its settings from the environment, refusing what it does not accept', () => {
     expect(poolSettingsFromEnv({})).toEqual({ size: 20, waitMs: 60_000 });
     expect(poolSettingsFromEnv({ LAB_PG_POOL_SIZE: '5', LAB_PG_POOL_WAIT_MS: '250' })).toEqual({

@@ -87,9 +87,16 @@ export class ServiceHub {
     const releases: Array<() => Promise<void>> = [];
     const services: { -readonly [K in keyof LabServices]: LabServices[K] } = {};
     try {
-      if (lab.needs.includes('postgres')) {
+      // The servers a lab needs start side by side (an embedded Postgres and redis-server nodes each
+      // take a moment); connecting to them follows in order.
+      const [postgresUrl, redisUrl, redlockUrls] = await Promise.all([
+        lab.needs.includes('postgres') ? this.postgresUrl() : undefined,
+        lab.needs.includes('redis') ? this.redisUrl() : undefined,
+        lab.needs.includes('redlock') ? this.redlockUrls() : undefined,
+      ]);
+      if (postgresUrl !== undefined) {
         const handle = await connectLabDatabase({
-          url: await this.postgresUrl(),
+          url: postgresUrl,
           schema: schemaNameFor(namespace),
           ...(lab.setup?.postgres ? { labMigrations: lab.setup.postgres.migrations } : {}),
         });
@@ -99,13 +106,13 @@ export class ServiceHub {
           await handle.close();
         });
       }
-      if (lab.needs.includes('redis')) {
-        const redis = await connectRedisService(await this.redisUrl(), namespace);
+      if (redisUrl !== undefined) {
+        const redis = await connectRedisService(redisUrl, namespace);
         services.redis = redis.service;
         releases.push(() => redis.release(keep));
       }
-      if (lab.needs.includes('redlock')) {
-        const redlock = await connectRedlockService(await this.redlockUrls(), namespace);
+      if (redlockUrls !== undefined) {
+        const redlock = await connectRedlockService(redlockUrls, namespace);
         services.redlock = redlock.service;
         releases.push(() => redlock.release(keep));
       }

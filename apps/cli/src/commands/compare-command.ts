@@ -17,6 +17,7 @@ import {
   unusedK6SummariesNote,
 } from '../compare/report-folder.ts';
 import { runMatrix } from '../compare/run-matrix.ts';
+import { addHttpFlags, type HttpFlags, httpServersFrom } from '../http-flags.ts';
 import { addLabOptionFlags } from '../lab-options.ts';
 import { openFile } from '../open-file.ts';
 import { renderCompareTable } from '../render/compare-table.ts';
@@ -24,7 +25,7 @@ import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
 
-interface CompareFlags extends CompareRequest {
+interface CompareFlags extends CompareRequest, HttpFlags {
   readonly concurrency?: number;
   readonly repeat: number;
   readonly seed: number;
@@ -36,7 +37,8 @@ interface CompareFlags extends CompareRequest {
 }
 
 /**
- * `lab compare`: runs labs × scenarios (× repeat) with the in-process harness, prints the matrix and
+ * `lab compare`: runs labs × scenarios (× repeat) with the harness (in process, or with --http over
+ * HTTP through server replicas), prints the matrix and
  * writes report.json, report.md and report.html; exit 0 iff every cell is as its lab declares.
  */
 export const compareCommand = (): Command => {
@@ -74,8 +76,14 @@ export const compareCommand = (): Command => {
     .option('--force', 'write into --out even when it already holds files (replaces the report files)')
     .option('--k6 <dir>', 'folder of k6 JSON summaries to include (copied into <out>/k6)')
     .option('--open', 'open report.html when done (xdg-open), or print where it is');
+  addHttpFlags(command);
   const flags = addLabOptionFlags(command);
   return command.action(async (opts: CompareFlags) => {
+    const http = httpServersFrom(opts, opts.raceWindowMs);
+    if (http && opts.ops !== undefined)
+      throw new UsageError(
+        '--ops cannot be combined with --http: the server seeds every scenario at its full size only',
+      );
     const plan = planComparison(opts, flags);
     const startedAt = new Date();
     const out = userPath(opts.out ?? timestampFolder(startedAt));
@@ -91,6 +99,7 @@ export const compareCommand = (): Command => {
       seed: opts.seed,
       raceWindowMs: opts.raceWindowMs,
       ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+      ...(http ? { http } : {}),
     };
     // The servers are asked for their versions while the hub still holds them.
     const { results, environment } = await withServices(async (hub) => ({
