@@ -33,7 +33,7 @@ export const lockOrderOptionSpecs = (): Readonly<Record<string, LabOptionSpec>> 
   'lock-order': {
     kind: 'choice',
     description:
-      'order in which a transfer or basket locks its rows: id (ascending, never a deadlock) or request (as named: opposite transfers deadlock, and Postgres aborts one with 40P01)',
+      'order in which a transfer, basket or joint withdrawal locks its rows: id (ascending, never a deadlock) or request (as named: opposite transfers deadlock, and Postgres aborts one with 40P01)',
     choices: LOCK_ORDERS,
     default: 'id',
   },

@@ -75,11 +75,11 @@ export const readModifyWrite = (
     return ok(balance);
   };
 
-  // Both rows are read (with lockRows: locked, in id order), the sum decided in JavaScript, and only
+  // Both rows are read (with lockRows: locked, in lockOrder), the sum decided in JavaScript, and only
   // the account withdrawn from is written: two of these on one customer are the shape of write skew.
   const withdrawJoint: RowChanges['withdrawJoint'] = async (on, accountId, partnerId, amount, op) => {
     const balances: Record<number, number> = {};
-    for (const id of inLockOrder([accountId, partnerId], 'id', accountSubject)) {
+    for (const id of inLockOrder([accountId, partnerId], lockOrder, accountSubject)) {
       const read = on.selectFrom('accounts').select('balance').where('id', '=', id);
       const row = lockRows
         ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
