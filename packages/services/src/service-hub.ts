@@ -79,6 +79,19 @@ export class ServiceHub {
     return (await this.#redlockNodes).map((node) => node.url);
   }
 
+  /**
+   * The redis-server nodes this hub started for `lab`'s lock service (redlock's five, or the one of
+   * redis-lock and redis-lua), for faults to act on; undefined when it started none for it.
+   */
+  async startedRedisNodes(lab: Lab): Promise<readonly RedisNode[] | undefined> {
+    const started = lab.needs.includes('redlock')
+      ? this.#redlockNodes
+      : lab.needs.includes('redis')
+        ? this.#redisNode
+        : undefined;
+    return started ? await started : undefined;
+  }
+
   /** Connects every service `lab` needs, in a namespace of its own, and builds its context. */
   async prepare(
     lab: Lab,

@@ -1,4 +1,5 @@
 import type { FailReason } from '@concurrency-lab/model';
+import { isChange } from '../history/op.ts';
 import { type Checker, ViolationTally } from './verdict.ts';
 
 /**
@@ -13,7 +14,7 @@ export const outcomeChecker: Checker = {
     let unknown = 0;
     const fails = new Map<FailReason, number>();
     for (const op of history) {
-      if (op.request.kind === 'read' || !op.outcome) continue;
+      if (!isChange(op.request) || !op.outcome) continue;
       if (op.outcome.type === 'ok') ok++;
       else if (op.outcome.type === 'info') unknown++;
       else fails.set(op.outcome.reason, (fails.get(op.outcome.reason) ?? 0) + 1);
