@@ -40,11 +40,13 @@ export type {
 } from './history/op.ts';
 export { changesOf, describeOp, isChange, isNemesisOp, NO_CLIENT, reportedValues } from './history/op.ts';
 export type { FaultContext, FaultProcess, FaultTarget } from './nemesis/fault-context.ts';
-export { defaultStallMs, pauseHolderFault, pauseHolderNemesis } from './nemesis/fault-pause-holder.ts';
+export type { HolderStall } from './nemesis/fault-pause-holder.ts';
+export { defaultStallMs, holderStallNemesis, pauseHolderFault } from './nemesis/fault-pause-holder.ts';
 export type { FaultArgument, FaultDefinition, FaultRequest } from './nemesis/fault-registry.ts';
 export { FaultSpecError, faultNemeses, faultUsage, parseFaults } from './nemesis/fault-registry.ts';
 export type { FaultSchedule, FaultWindow, RunningSchedule, ScheduledRun } from './nemesis/fault-schedule.ts';
 export {
+  DEFAULT_LONGEST_MS,
   DEFAULT_START_SHARE,
   DEFAULT_STOP_SHARE,
   faultWindows,

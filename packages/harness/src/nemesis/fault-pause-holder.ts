@@ -18,18 +18,28 @@ export const defaultStallMs = (options: Readonly<Record<string, unknown>>): numb
 
 const subjectsOf = (op: Op) => new Set(changesOf(op.request).map((change) => change.subject));
 
+/** How the first holder to reach its race window while the fault is on is held there. */
+export interface HolderStall {
+  /** How long it stalls first (ms). */
+  readonly stallMs: number;
+  /** Then the longest it waits for a second client on one of its rows (ms). */
+  readonly overtakeWaitMs: number;
+  /** Done at the start of the stall, while it holds its lock (restart-redis-node restarts nodes here). */
+  readonly whileHeld?: () => Promise<void>;
+}
+
 /**
  * The first operation to reach its race window while the fault is on (it holds whatever lock the lab
- * takes, and has read) stalls there for `stallMs`, then waits, for as long again at most, until
+ * takes, and has read) stalls there for `stallMs`, then waits, for `overtakeWaitMs` at most, until
  * another operation on one of its subjects has reached its own window: that one got in while the
  * first was stalled and read the same value. Then the first writes. Without a lease (a row lock)
  * nobody gets in and the first writes alone after the wait; with one, both write from one read.
  */
-export const pauseHolderNemesis = (stallMs: number, arg?: string): Nemesis => {
+export const holderStallNemesis = (name: string, stall: HolderStall, arg?: string): Nemesis => {
   let on = false;
   let holder: { readonly subjects: Set<string>; readonly overtaken: () => void } | undefined;
   return {
-    name: 'pause-holder',
+    name,
     ...(arg === undefined ? {} : { arg }),
     start: async () => {
       on = true;
@@ -49,9 +59,13 @@ export const pauseHolderNemesis = (stallMs: number, arg?: string): Nemesis => {
         overtaken = resolve;
       });
       holder = { subjects: subjectsOf(op), overtaken };
-      await sleep(stallMs);
-      await Promise.race([second, sleep(stallMs, undefined, { ref: false })]);
-      holder = undefined;
+      try {
+        await stall.whileHeld?.();
+        await sleep(stall.stallMs);
+        await Promise.race([second, sleep(stall.overtakeWaitMs, undefined, { ref: false })]);
+      } finally {
+        holder = undefined;
+      }
     },
   };
 };
@@ -74,8 +88,11 @@ export const pauseHolderFault: FaultDefinition = {
       integerFrom(text, 1, 600_000) === undefined ? 'not an integer from 1 to 600000' : undefined,
   },
   description:
-    'A lock holder stalls inside its critical section, after its read and before its write, for longer than its lease (a GC pause, a stopped process), then writes. One operation stalls per run, and it waits until another client has got in on the same row, so the outcome is the same every run. Concerns every lab with a gap between read and write; expect redis-lock and redlock UNSAFE without fencing (the lease expired, a second holder read the same value, both wrote), and database locks (select-for-update, advisory-lock, pg-transaction) unaffected: their lock has no lease, the others wait. Labs whose check and change are one statement or script (update-returning, check-constraint, redis-lua) have nowhere to stall: nothing stalls, and they stay safe.',
-  notApplicable: (lab) => (lab.noGap ? `it has no critical section to stall in (${lab.noGap})` : undefined),
-  nemesis: (arg, { options }) =>
-    pauseHolderNemesis(arg === undefined ? defaultStallMs(options) : Number(arg), arg),
+    'A lock holder stalls inside its critical section, after its read and before its write, for longer than its lease (a GC pause, a stopped process), then writes. One operation stalls per run, and it waits until another client has got in on the same row, so the outcome is the same every run. Concerns every lab; expect redis-lock and redlock UNSAFE without fencing (the lease expired, a second holder read the same value, both wrote), and database locks (select-for-update, advisory-lock, pg-transaction) unaffected: their lock has no lease, the others wait. Labs whose check and change are one statement or script (update-returning, check-constraint, redis-lua) have nowhere to stall: nothing stalls, and they stay safe.',
+  // A lab with no gap (one statement, one script) has nowhere to stall: it runs, and shows it unaffected.
+  notApplicable: () => undefined,
+  nemesis: (arg, { options }) => {
+    const stallMs = arg === undefined ? defaultStallMs(options) : Number(arg);
+    return holderStallNemesis('pause-holder', { stallMs, overtakeWaitMs: stallMs }, arg);
+  },
 };

@@ -5,13 +5,18 @@ import type { Nemesis } from './nemesis.ts';
 export interface FaultSchedule {
   /** ms after the run's start; default: once DEFAULT_START_SHARE of the planned operations are done. */
   readonly atMs?: number;
-  /** How long they last once started; default: until DEFAULT_STOP_SHARE are done (at most, the run's end). */
+  /**
+   * How long they last once started; default: until DEFAULT_STOP_SHARE are done, DEFAULT_LONGEST_MS at
+   * most (and at the latest, the run's end).
+   */
   readonly forMs?: number;
 }
 
 /** By default faults start a fifth of the way into the run and stop four fifths in, whatever its speed. */
 export const DEFAULT_START_SHARE = 0.2;
 export const DEFAULT_STOP_SHARE = 0.8;
+/** Without --fault-for, a fault lasts no longer than this, however slowly the run goes under it. */
+export const DEFAULT_LONGEST_MS = 10_000;
 
 /** What the schedule needs from the run: its clock, its history, its planned size and its namespace. */
 export interface ScheduledRun {
@@ -97,7 +102,7 @@ export const scheduleFaults = (
     phase = 'starting';
     started = Promise.all(faults.map((n) => act(n, 'start'))).then(() => {
       phase = 'running';
-      if (schedule.forMs !== undefined) after(schedule.forMs, () => void stop());
+      after(schedule.forMs ?? DEFAULT_LONGEST_MS, () => void stop());
     });
   };
 

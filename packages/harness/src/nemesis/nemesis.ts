@@ -10,6 +10,11 @@ export interface Nemesis {
   readonly name: string;
   /** The argument it was given (`--fault name:arg`), recorded with its start and stop. */
   readonly arg?: string;
+  /**
+   * Operations may fail or end unknown while it is on (a node down, a connection cut): the run is then
+   * held to every invariant, but not to the scenario's exact counts of ok and failed operations.
+   */
+  readonly costsOperations?: boolean;
   /** Awaited where a lab calls `op.raceWindow()`: after its read, before its write. */
   betweenReadAndWrite?(op: Op): Promise<void>;
   /** Begins the fault (kills, pauses, cuts); resolves once it has taken effect. */
