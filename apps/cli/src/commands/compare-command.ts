@@ -86,7 +86,7 @@ export const compareCommand = (): Command => {
       throw new UsageError(
         '--ops cannot be combined with --http: the server seeds every scenario at its full size only',
       );
-    const plan = faultCells(planComparison(opts, flags), opts);
+    const plan = faultCells(planComparison(opts, flags), opts, http ?? { kind: 'in-process' });
     const startedAt = new Date();
     const out = userPath(opts.out ?? timestampFolder(startedAt));
     await checkOutputFolder(out, opts.force === true);

@@ -71,8 +71,8 @@ export const runCommand = (): Command => {
         `lab ${lab.name} cannot run scenario ${opts.scenario}: ${why}; it runs ${supportedScenarios(lab, options).join(', ')}`,
       );
     }
-    const planned = faultsFor(lab, options, opts);
     const servers = httpServersFrom(opts, opts.raceWindowMs);
+    const planned = faultsFor(lab, options, opts, false, servers ?? { kind: 'in-process' });
     const bar = runProgress();
     // Ctrl-C or SIGTERM: the run stops issuing operations and returns what it did; then, in the
     // shutdown's order, its schema and keys are removed and the services this command started stop,

@@ -1,4 +1,5 @@
 import { type FaultDefinition, pauseHolderFault } from '@concurrency-lab/harness';
+import { killReplicaFault } from './kill-replica-fault.ts';
 import { killRedisNodesFault, pauseRedisNodesFault, restartRedisNodeFault } from './redis-node-faults.ts';
 import { terminateBackendsFault } from './terminate-backends-fault.ts';
 
@@ -9,4 +10,5 @@ export const FAULTS: readonly FaultDefinition[] = [
   pauseRedisNodesFault,
   restartRedisNodeFault,
   terminateBackendsFault,
+  killReplicaFault,
 ];
