@@ -9,6 +9,8 @@ export { checkWithLedger, opFromLedger } from './checker/ledger-check.ts';
 export { ledgerChecker } from './checker/ledger-checker.ts';
 export { outcomeChecker } from './checker/outcome-checker.ts';
 export { stateChecker } from './checker/state-checker.ts';
+export type { UnknownOutcomes } from './checker/unknown-resolution.ts';
+export { resolveUnknowns } from './checker/unknown-resolution.ts';
 export type { Checker, ComposedVerdict, RunInput, Verdict, Violation } from './checker/verdict.ts';
 export { composeCheckers, ViolationTally } from './checker/verdict.ts';
 export type { MagnitudeUnit, ViolationKind, ViolationKindName } from './checker/violation-kinds.ts';
@@ -28,7 +30,16 @@ export { transferScenario } from './generator/transfer.ts';
 export { withdrawStorm } from './generator/withdraw-storm.ts';
 export type { HistoryHeader, HistoryRun } from './history/history-file.ts';
 export { writeHistoryJsonl } from './history/history-file.ts';
-export type { Change, History, Op, OpKind, OpRequest, OpValue, ReportedValue } from './history/op.ts';
+export type {
+  Change,
+  History,
+  Op,
+  OpKind,
+  OpRequest,
+  OpValue,
+  ReportedValue,
+  UnknownResolution,
+} from './history/op.ts';
 export { changesOf, describeOp, reportedValues } from './history/op.ts';
 export type { Nemesis } from './nemesis/nemesis.ts';
 export { raceWindow } from './nemesis/race-window.ts';

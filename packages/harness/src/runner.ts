@@ -14,6 +14,7 @@ import {
 } from '@concurrency-lab/model';
 import { allCheckers } from './checker/all-checkers.ts';
 import { historyChecker } from './checker/history-checker.ts';
+import { resolveUnknowns, type UnknownOutcomes } from './checker/unknown-resolution.ts';
 import type { Checker, Verdict } from './checker/verdict.ts';
 import { opContextFor } from './client/op-context.ts';
 import { callSession } from './client/session-call.ts';
@@ -89,6 +90,11 @@ export interface RunResult extends RunStats {
   readonly plannedOps?: number;
   /** Why the final state is missing (empty) from an interrupted run: it could not be read any more. */
   readonly finalStateError?: string;
+  /**
+   * How the `info` operations resolved in the ledger (each op carries its `resolution`); absent
+   * when the ledger could not be read, and from results written before it existed.
+   */
+  readonly unknownOutcomes?: UnknownOutcomes;
 }
 
 /** How long an interrupted run waits for the operations it already sent. */
@@ -231,12 +237,14 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   let finalState: RunResult['finalState'] = { accounts: [], items: [] };
   let verdict: Verdict;
   let finalStateError: string | undefined;
+  let unknownOutcomes: UnknownOutcomes | undefined;
   try {
     const reads = Promise.all([store.readState(), store.readLedger()]);
     const [final, ledger] = interrupted
       ? await within(FINAL_READ_MS, 'reading the final state', reads)
       : await reads;
     finalState = final;
+    unknownOutcomes = resolveUnknowns(history, ledger);
     verdict = checker.check({ initial: initialState, final, history, ledger, expected });
   } catch (error) {
     if (!interrupted) throw error;
@@ -272,6 +280,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     interrupted,
     plannedOps: requests.length,
     ...(finalStateError === undefined ? {} : { finalStateError }),
+    ...(unknownOutcomes === undefined ? {} : { unknownOutcomes }),
   };
 };
 

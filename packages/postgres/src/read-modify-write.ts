@@ -10,7 +10,6 @@ import {
   ok,
 } from '@concurrency-lab/model';
 import { type Kysely, sql } from 'kysely';
-import { appendLedger } from './ledger.ts';
 import { type RowChanges, rowOperations } from './multi-row.ts';
 import { underRowLock } from './row-lock-wait.ts';
 import type { LabDatabase } from './schema.ts';
@@ -45,17 +44,14 @@ export const readModifyWrite = (
     if (balance < 0) return fail('insufficient_funds');
     if (balance > MAX_VALUE) return limitExceeded(`account ${accountId}`, account.balance, delta);
     await op.raceWindow();
-    await on
-      .updateTable('accounts')
-      .set({ balance, version: sql`version + 1` })
-      .where('id', '=', accountId)
-      .execute();
-    await appendLedger(on, ctx, op, {
-      subject: accountSubject(accountId),
-      kind,
-      delta,
-      resultingValue: balance,
-    });
+    // The write and its ledger row in one statement, so that a row is there exactly when the change is.
+    await sql`
+      WITH changed AS (
+        UPDATE accounts SET balance = ${balance}, version = version + 1 WHERE id = ${accountId} RETURNING id)
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${op.id}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, ${balance} FROM changed`.execute(
+      on,
+    );
     return ok(balance);
   };
 
@@ -68,17 +64,14 @@ export const readModifyWrite = (
     if (item.available < qty) return fail('out_of_stock');
     await op.raceWindow();
     const after = { available: item.available - qty, reserved: item.reserved + qty };
-    await on
-      .updateTable('stock_items')
-      .set({ ...after, version: sql`version + 1` })
-      .where('sku', '=', sku)
-      .execute();
-    await appendLedger(on, ctx, op, {
-      subject: itemSubject(sku),
-      kind,
-      delta: -qty,
-      resultingValue: after.available,
-    });
+    await sql`
+      WITH changed AS (
+        UPDATE stock_items SET available = ${after.available}, reserved = ${after.reserved}, version = version + 1
+        WHERE sku = ${sku} RETURNING sku)
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${op.id}, ${ctx.lab}, ${itemSubject(sku)}, ${kind}, ${-qty}, ${after.available} FROM changed`.execute(
+      on,
+    );
     return ok(after);
   };
 

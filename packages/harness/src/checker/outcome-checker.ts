@@ -3,7 +3,9 @@ import { type Checker, ViolationTally } from './verdict.ts';
 
 /**
  * The exact outcome the scenario demands (for example 5000 ok and 5000 insufficient_funds).
- * Unknown (`info`) operations widen each count to a range; inside it the verdict is undecided.
+ * An `info` op the ledger shows applied counts as ok. One it shows not applied never reached a
+ * decision, so it may stand for any one answer: each count may fall short by those, and inside
+ * that the verdict is decided. An unresolved `info` widens each count to a range that stays undecided.
  */
 export const outcomeChecker: Checker = {
   name: 'outcome',
@@ -11,18 +13,25 @@ export const outcomeChecker: Checker = {
     const tally = new ViolationTally();
     let ok = 0;
     let unknown = 0;
+    let cutOff = 0;
     const fails = new Map<FailReason, number>();
     for (const op of history) {
       if (op.request.kind === 'read' || !op.outcome) continue;
-      if (op.outcome.type === 'ok') ok++;
+      if (op.outcome.type === 'ok' || op.resolution === 'applied') ok++;
+      else if (op.resolution === 'not-applied') cutOff++;
       else if (op.outcome.type === 'info') unknown++;
       else fails.set(op.outcome.reason, (fails.get(op.outcome.reason) ?? 0) + 1);
     }
     const count = (label: string, actual: number, want: number) => {
-      if (actual > want || actual + unknown < want) {
+      if (actual > want || actual + unknown + cutOff < want) {
+        const notes = [
+          unknown ? `+${unknown} unknown` : '',
+          cutOff ? `${cutOff} cut off without effect` : '',
+        ];
+        const note = notes.filter(Boolean).join(', ');
         tally.add(
           'unexpected-outcome',
-          `expected ${want} ${label}, got ${actual}${unknown ? ` (+${unknown} unknown)` : ''}`,
+          `expected ${want} ${label}, got ${actual}${note ? ` (${note})` : ''}`,
         );
       } else if (unknown > 0) tally.undecided();
     };
