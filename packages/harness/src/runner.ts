@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Expectation,
   expectationFor,
+  expectationRuleFor,
   type Lab,
   type LabContext,
   type LabSession,
@@ -75,6 +76,8 @@ export interface RunResult extends RunStats {
   readonly verdict: Verdict;
   /** The lab's declared expectation for this scenario, and whether the verdict matches it. */
   readonly expectation: Expectation;
+  /** Why the expectation differs from the lab's declared one: the rule that held for this run (see Lab.expectRules). */
+  readonly expectationReason?: string;
   readonly matchesExpectation: boolean;
   readonly expected: ExpectedOutcome;
   readonly initialState: Awaited<ReturnType<LabStore['readState']>>;
@@ -161,7 +164,9 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const concurrency = options.concurrency ?? scenario.defaultConcurrency;
   const seed = options.seed ?? 1;
   const raceWindowMs = options.raceWindowMs ?? 0;
-  const expectation = expectationFor(lab, scenario.name, { options: context.options });
+  const conditions = { options: context.options, raceWindowMs };
+  const expectation = expectationFor(lab, scenario.name, conditions);
+  const rule = expectationRuleFor(lab, scenario.name, conditions);
   if (!expectation) {
     const why = unsupportedReason(lab, scenario.name, context.options);
     throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}: ${why}`);
@@ -271,6 +276,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     startedAt,
     verdict,
     expectation,
+    ...(rule ? { expectationReason: rule.why } : {}),
     matchesExpectation,
     expected: scenario.expected,
     ...computeStats(history, durationMs),

@@ -83,7 +83,7 @@ describe('unknown outcomes resolved from the ledger', () => {
       'unexpected-outcome',
     ]);
     expect(outcomeChecker.check({ ...input, expected: { ok: 4 } }).violations[0]?.example).toBe(
-      'expected 4 ok, got 2 (1 cut off without effect)',
+      'expected 4 ok, got 2 (1 undecided without effect)',
     );
   });
 
@@ -126,5 +126,21 @@ describe('unknown outcomes resolved from the ledger', () => {
     });
     expect(result.unknownOutcomes).toEqual({ unknown: 1, applied: 1, notApplied: 0, unresolved: 0 });
     expect(result.verdict.byChecker.conservation?.valid).toBe(true);
+  });
+
+  it('lets a count fall short by failures that decided nothing (a lease lost: stale_token), not by business refusals', () => {
+    const history = historyOf(
+      [withdraw(4), ok(6)],
+      [withdraw(4), fail('stale_token')],
+      [withdraw(4), fail('insufficient_funds')],
+    );
+    const input = { initial: account(10), final: account(6), history, ledger: ledgerFor(history) };
+    expect(
+      outcomeChecker.check({ ...input, expected: { ok: 2, fail: { insufficient_funds: 1 } } }).valid,
+    ).toBe(true);
+    // insufficient_funds is a decision: 3 ok can't be reached by the 1 undecided one.
+    expect(outcomeChecker.check({ ...input, expected: { ok: 3 } }).violations.map((v) => v.kind)).toEqual([
+      'unexpected-outcome',
+    ]);
   });
 });

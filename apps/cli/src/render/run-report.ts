@@ -117,8 +117,9 @@ const deadlockText = (c: RunResult['contention']): string =>
  * `signal` names what interrupted it.
  */
 export const renderRunReport = (result: RunResult, title?: string, signal?: string): string => {
+  // A switch shows as given (`--fencing`), or not at all when off.
   const options = Object.entries(result.options)
-    .map(([k, v]) => ` --${k} ${v}`)
+    .map(([k, v]) => (v === 'on' ? ` --${k}` : v === 'off' ? '' : ` --${k} ${v}`))
     .join('');
   const violations =
     result.verdict.violations.length === 0
@@ -150,6 +151,14 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     ),
     '',
     `${bold('Verdict')}    ${verdictLine(result)}`,
+    ...(result.expectationReason
+      ? [
+          paragraph(
+            `${bold('Why')}        `,
+            `${result.expectation} with these settings: ${result.expectationReason}`,
+          ),
+        ]
+      : []),
   ].join('\n');
 };
 
