@@ -33,6 +33,7 @@ export { writeHistoryJsonl } from './history/history-file.ts';
 export type {
   Change,
   History,
+  NemesisRequest,
   Op,
   OpKind,
   OpRequest,
@@ -40,7 +41,20 @@ export type {
   ReportedValue,
   UnknownResolution,
 } from './history/op.ts';
-export { changesOf, describeOp, reportedValues } from './history/op.ts';
+export { changesOf, describeOp, isChange, isNemesisOp, NO_CLIENT, reportedValues } from './history/op.ts';
+export type { FaultContext, FaultProcess, FaultTarget } from './nemesis/fault-context.ts';
+export type { HolderStall } from './nemesis/fault-pause-holder.ts';
+export { defaultStallMs, holderStallNemesis, pauseHolderFault } from './nemesis/fault-pause-holder.ts';
+export type { FaultArgument, FaultDefinition, FaultRequest } from './nemesis/fault-registry.ts';
+export { FaultSpecError, faultNemeses, faultUsage, parseFaults } from './nemesis/fault-registry.ts';
+export type { FaultSchedule, FaultWindow, RunningSchedule, ScheduledRun } from './nemesis/fault-schedule.ts';
+export {
+  DEFAULT_LONGEST_MS,
+  DEFAULT_START_SHARE,
+  DEFAULT_STOP_SHARE,
+  faultWindows,
+  scheduleFaults,
+} from './nemesis/fault-schedule.ts';
 export type { Nemesis } from './nemesis/nemesis.ts';
 export { raceWindow } from './nemesis/race-window.ts';
 export type { RendezvousOptions } from './nemesis/rendezvous.ts';

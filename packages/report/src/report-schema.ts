@@ -163,7 +163,7 @@ export const timelineSchema = z.object({
   outcome: z.array(z.string()),
   retries: z.array(count),
   waitMs: z.array(measure),
-  /** Fault windows of the run (a nemesis active from `fromMs` to `toMs`); none yet. */
+  /** Fault windows of the run (a nemesis active from `fromMs` to `toMs`). */
   faults: z.array(z.object({ name: z.string(), fromMs: measure, toMs: measure })).default([]),
 });
 

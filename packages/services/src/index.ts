@@ -1,3 +1,5 @@
+export { FAULTS } from './faults/fault-catalog.ts';
+export { faultContextFor, faultTargetProblem } from './faults/fault-context.ts';
 export { freshNamespace } from './namespace.ts';
 export type { RunLabOptions } from './run-lab.ts';
 export { runLab } from './run-lab.ts';

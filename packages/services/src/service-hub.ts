@@ -32,8 +32,8 @@ export interface PrepareOptions {
 }
 
 /** Starts nodes once; a failed start is forgotten so that the next run may try again. */
-const startOnce = (count: number, forget: () => void): Promise<RedisNode[]> =>
-  startRedisNodes(count).catch((error: unknown) => {
+const startOnce = (count: number, forget: () => void, persist = false): Promise<RedisNode[]> =>
+  startRedisNodes(count, { persist }).catch((error: unknown) => {
     forget();
     throw error;
   });
@@ -61,9 +61,14 @@ export class ServiceHub {
   async redisUrl(): Promise<string> {
     const fromEnv = process.env.LAB_REDIS_URL;
     if (fromEnv) return checkRedisUrl(fromEnv, 'LAB_REDIS_URL');
-    this.#redisNode ??= startOnce(1, () => {
-      this.#redisNode = undefined;
-    });
+    // Persistent: it holds redis-lua's state, which a crash of the node must not lose (Redlock's nodes hold only locks).
+    this.#redisNode ??= startOnce(
+      1,
+      () => {
+        this.#redisNode = undefined;
+      },
+      true,
+    );
     const [node] = await this.#redisNode;
     if (!node) throw new Error('startRedisNodes(1) returned no node');
     return node.url;
@@ -77,6 +82,19 @@ export class ServiceHub {
       this.#redlockNodes = undefined;
     });
     return (await this.#redlockNodes).map((node) => node.url);
+  }
+
+  /**
+   * The redis-server nodes this hub started for `lab`'s lock service (redlock's five, or the one of
+   * redis-lock and redis-lua), for faults to act on; undefined when it started none for it.
+   */
+  async startedRedisNodes(lab: Lab): Promise<readonly RedisNode[] | undefined> {
+    const started = lab.needs.includes('redlock')
+      ? this.#redlockNodes
+      : lab.needs.includes('redis')
+        ? this.#redisNode
+        : undefined;
+    return started ? await started : undefined;
   }
 
   /** Connects every service `lab` needs, in a namespace of its own, and builds its context. */

@@ -17,6 +17,7 @@ import {
   unusedK6SummariesNote,
 } from '../compare/report-folder.ts';
 import { runMatrix } from '../compare/run-matrix.ts';
+import { addFaultFlags, type FaultFlags, faultCells } from '../fault-flags.ts';
 import { addLabOptionFlags } from '../lab-options.ts';
 import { openFile } from '../open-file.ts';
 import { renderCompareTable } from '../render/compare-table.ts';
@@ -24,7 +25,7 @@ import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
 
-interface CompareFlags extends CompareRequest {
+interface CompareFlags extends CompareRequest, FaultFlags {
   readonly concurrency?: number;
   readonly repeat: number;
   readonly seed: number;
@@ -74,9 +75,10 @@ export const compareCommand = (): Command => {
     .option('--force', 'write into --out even when it already holds files (replaces the report files)')
     .option('--k6 <dir>', 'folder of k6 JSON summaries to include (copied into <out>/k6)')
     .option('--open', 'open report.html when done (xdg-open), or print where it is');
+  addFaultFlags(command);
   const flags = addLabOptionFlags(command);
   return command.action(async (opts: CompareFlags) => {
-    const plan = planComparison(opts, flags);
+    const plan = faultCells(planComparison(opts, flags), opts);
     const startedAt = new Date();
     const out = userPath(opts.out ?? timestampFolder(startedAt));
     await checkOutputFolder(out, opts.force === true);

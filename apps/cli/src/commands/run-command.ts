@@ -4,6 +4,7 @@ import { onShutdown } from '@concurrency-lab/lifecycle';
 import { SCENARIO_NAMES, supportedScenarios, unsupportedReason } from '@concurrency-lab/model';
 import { runLab } from '@concurrency-lab/services';
 import { Command } from 'commander';
+import { addFaultFlags, type FaultFlags, faultsFor } from '../fault-flags.ts';
 import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
 import { PROJECT_VERSION } from '../project-version.ts';
 import { type ProgressReporter, progressReporter } from '../render/progress.ts';
@@ -12,7 +13,7 @@ import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
 
-interface RunFlags {
+interface RunFlags extends FaultFlags {
   scenario: string;
   concurrency?: number;
   seed: number;
@@ -54,6 +55,7 @@ export const runCommand = (): Command => {
     )
     .option('--history <file>', 'write every operation as JSON Lines to this file')
     .option('--json', 'print one JSON object instead of the report');
+  addFaultFlags(command);
   const flags = addLabOptionFlags(command);
   return command.action(async (labName: string, opts: RunFlags) => {
     const lab = labNamed(labName);
@@ -66,6 +68,7 @@ export const runCommand = (): Command => {
         `lab ${lab.name} cannot run scenario ${opts.scenario}: ${why}; it runs ${supportedScenarios(lab, options).join(', ')}`,
       );
     }
+    const planned = faultsFor(lab, options, opts);
     const bar = runProgress();
     // Ctrl-C or SIGTERM: the run stops issuing operations and returns what it did; then, in the
     // shutdown's order, its schema and keys are removed and the services this command started stop,
@@ -88,6 +91,7 @@ export const runCommand = (): Command => {
           raceWindowMs: opts.raceWindowMs,
           onProgress: bar.update,
           signal: controller.signal,
+          ...planned,
         }),
       ).finally(() => bar.stop());
       if (opts.history) await writeHistoryJsonl(userPath(opts.history), result, PROJECT_VERSION);

@@ -8,6 +8,15 @@ const bold = (text: string) => styleText('bold', text);
 const good = (text: string) => styleText('green', text);
 const bad = (text: string) => styleText('red', text);
 
+/** One line per fault of the run: when it started and stopped (ms from the run's start), and why it failed if it did. */
+const faultLines = (result: RunResult): string[] =>
+  (result.faults ?? []).map((fault) => {
+    const name = fault.arg === undefined ? fault.name : `${fault.name}:${fault.arg}`;
+    const until = fault.toMs === undefined ? 'not stopped' : `to ${formatMs(fault.toMs)} ms`;
+    const error = fault.error === undefined ? '' : ` (${bad('failed')}: ${fault.error})`;
+    return paragraph(`${bold('Fault')}      `, `${name} from ${formatMs(fault.fromMs)} ms ${until}${error}`);
+  });
+
 const expectedRows = (result: RunResult): string[][] => {
   const { counts, expected, finalState } = result;
   const want = (value: number | undefined) => (value === undefined ? '—' : formatCount(value));
@@ -136,6 +145,7 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
       `${bold('Scenario')}   `,
       `${result.scenario}, ${formatCount(result.concurrency)} clients, seed ${result.seed}, ${raceWindowText(result)}`,
     ),
+    ...faultLines(result),
     '',
     textTable(expectedRows(result), '  '),
     ...unknownLines(result),

@@ -1,4 +1,5 @@
 import { type FailReason, isUndecided } from '@concurrency-lab/model';
+import { isChange } from '../history/op.ts';
 import { type Checker, ViolationTally } from './verdict.ts';
 
 /**
@@ -17,7 +18,7 @@ export const outcomeChecker: Checker = {
     let cutOff = 0;
     const fails = new Map<FailReason, number>();
     for (const op of history) {
-      if (op.request.kind === 'read' || !op.outcome) continue;
+      if (!isChange(op.request) || !op.outcome) continue;
       if (op.outcome.type === 'ok' || op.resolution === 'applied') ok++;
       else if (op.resolution === 'not-applied') cutOff++;
       else if (op.outcome.type === 'info') unknown++;
