@@ -204,14 +204,17 @@ describe('fencing tokens: the same faults, fenced, break nothing (and the rules 
     expect(result.expectation).toBe('unsafe');
     expect(result.matchesExpectation, describeRun(result)).toBe(true);
   });
-  it.each(cases)('%s with %s and --fencing: safe, the stale holder refused with stale_token', async (lab, fault, ttl) => {
-    const { result, planned } = await run({ lab, fault, options: { 'lock-ttl': ttl, fencing: 'on' } });
-    expectFaultRan(result, planned);
-    expect(result.verdict, describeRun(result)).toMatchObject({ valid: true, violations: [] });
-    expect(result.counts.fail.stale_token, describeRun(result)).toBeGreaterThan(0);
-    expect(result.expectation).toBe('safe');
-    expect(result.matchesExpectation).toBe(true);
-  });
+  it.each(cases)(
+    '%s with %s and --fencing: safe, the stale holder refused with stale_token',
+    async (lab, fault, ttl) => {
+      const { result, planned } = await run({ lab, fault, options: { 'lock-ttl': ttl, fencing: 'on' } });
+      expectFaultRan(result, planned);
+      expect(result.verdict, describeRun(result)).toMatchObject({ valid: true, violations: [] });
+      expect(result.counts.fail.stale_token, describeRun(result)).toBeGreaterThan(0);
+      expect(result.expectation).toBe('safe');
+      expect(result.matchesExpectation).toBe(true);
+    },
+  );
 });
 
 describe('terminate-backends: the run’s Postgres connections are cut', () => {
