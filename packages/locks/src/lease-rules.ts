@@ -27,11 +27,27 @@ export const LEASE_RULES: readonly ExpectationRule[] = [
     when: [{ quantity: { option: 'lock-ttl' }, atMostHalfOf: { knob: 'race-window-ms' } }, unfenced],
     expect: 'unsafe',
     why: 'the lease runs out halfway through every critical section, so other clients take the lock and read the same row before the holder writes',
+    shownBy: {
+      scenario: 'withdraw-storm',
+      ops: 200,
+      concurrency: 20,
+      options: { 'lock-ttl': 5 },
+      raceWindowMs: 25,
+      fixedBy: { fencing: 'on' },
+    },
   },
   {
     when: [{ fault: 'pause-holder' }, unfenced],
     expect: 'unsafe',
     why: 'a holder stalls past its lease (a GC pause), another takes the lock, and the stalled one then writes what it read before',
+    shownBy: {
+      scenario: 'withdraw-storm',
+      ops: 200,
+      concurrency: 8,
+      options: { 'lock-ttl': 1000 },
+      faults: ['pause-holder'],
+      fixedBy: { fencing: 'on' },
+    },
   },
   {
     when: [

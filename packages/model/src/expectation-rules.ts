@@ -36,6 +36,30 @@ export interface ExpectationRule {
   readonly why: string;
   /** The scenarios it concerns (default: all). */
   readonly scenarios?: readonly ScenarioName[];
+  /** A small run where the rule holds, which the conformance suite plays (see RuleDemonstration). */
+  readonly shownBy?: RuleDemonstration;
+}
+
+/**
+ * A run that demonstrates a rule: the conformance suite plays it and holds the verdict to what
+ * expectationFor says, then again with `fixedBy`'s options (when given), where the rule no longer
+ * holds and the lab's declared verdict is due.
+ */
+export interface RuleDemonstration {
+  readonly scenario: ScenarioName;
+  /** Operations of the scenario, scaled (`ScenarioDefinition.scaled`). */
+  readonly ops: number;
+  readonly concurrency?: number;
+  /** App processes serving the state (default 1). */
+  readonly replicas?: number;
+  readonly options?: Readonly<Record<string, LabOptionValue>>;
+  readonly raceWindowMs?: number;
+  /** As `--fault` takes them (`pause-holder`, `latency:postgres:300`). */
+  readonly faults?: readonly string[];
+  /** Set when it cannot run in-process (several replicas): why, and where it is shown instead. */
+  readonly elsewhere?: string;
+  /** Options that undo the rule (`{ fencing: 'on' }`). */
+  readonly fixedBy?: Readonly<Record<string, LabOptionValue>>;
 }
 
 /** Everything about a run that a rule may look at. */

@@ -39,6 +39,12 @@ const PROCESS_LOCAL_RULE: ExpectationRule = {
   when: [{ quantity: { knob: 'replicas' }, atLeast: 2 }],
   expect: 'unsafe',
   why: 'each replica has a mutex of its own, so across replicas nothing excludes anything',
+  shownBy: {
+    scenario: 'replicas',
+    ops: 40,
+    replicas: 3,
+    elsewhere: 'needs several app replicas, which only HTTP runs have (apps/server/test/replicas.test.ts)',
+  },
 };
 
 /** Every rule that may change the lab's declared verdict, in the order they are tried. */

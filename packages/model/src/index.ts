@@ -22,6 +22,7 @@ export {
 } from './expectation.ts';
 export type {
   ExpectationRule,
+  RuleDemonstration,
   RuleInput,
   RuleQuantity,
   RuleTerm,
