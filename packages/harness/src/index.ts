@@ -42,7 +42,7 @@ export type {
   UnknownResolution,
 } from './history/op.ts';
 export { changesOf, describeOp, isChange, isNemesisOp, NO_CLIENT, reportedValues } from './history/op.ts';
-export type { FaultContext, FaultProcess, FaultTarget } from './nemesis/fault-context.ts';
+export type { FaultContext, FaultProcess, FaultTarget, NetworkProxy } from './nemesis/fault-context.ts';
 export type { HolderStall } from './nemesis/fault-pause-holder.ts';
 export { defaultStallMs, holderStallNemesis, pauseHolderFault } from './nemesis/fault-pause-holder.ts';
 export type { FaultArgument, FaultDefinition, FaultRequest } from './nemesis/fault-registry.ts';

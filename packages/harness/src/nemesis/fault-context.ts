@@ -33,7 +33,19 @@ export interface FaultContext {
   readonly redisNodes?: readonly FaultProcess[];
   /** Ends every Postgres backend of this run's own connections (pg_terminate_backend); resolves to how many. */
   readonly terminateBackends?: () => Promise<number>;
+  /** The network proxies this run's connections go through, by target (`postgres`, `redlock-node-2`). */
+  readonly proxies?: Readonly<Record<string, NetworkProxy>>;
+}
+
+/** A proxy between the labs and one store (Toxiproxy's), as the network faults drive it. */
+export interface NetworkProxy {
+  /** Every reply from the store arrives `ms` later. */
+  addLatency(ms: number): Promise<void>;
+  removeLatency(): Promise<void>;
+  /** Closes every connection and refuses new ones, until `restore`. */
+  cut(): Promise<void>;
+  restore(): Promise<void>;
 }
 
 /** What a fault acts on, so that a run can say before it starts whether the fault can reach it. */
-export type FaultTarget = 'redis-nodes' | 'postgres-backends';
+export type FaultTarget = 'redis-nodes' | 'postgres-backends' | 'network';

@@ -1,4 +1,5 @@
 import { type FaultDefinition, pauseHolderFault } from '@concurrency-lab/harness';
+import { latencyFault, partitionFault } from './network-faults.ts';
 import { killRedisNodesFault, pauseRedisNodesFault, restartRedisNodeFault } from './redis-node-faults.ts';
 import { terminateBackendsFault } from './terminate-backends-fault.ts';
 
@@ -9,4 +10,6 @@ export const FAULTS: readonly FaultDefinition[] = [
   pauseRedisNodesFault,
   restartRedisNodeFault,
   terminateBackendsFault,
+  latencyFault,
+  partitionFault,
 ];
