@@ -36,7 +36,7 @@ describe('pnpm lab run --fault: what is not accepted exits 2 before anything run
     [['run', 'redlock', '--fault', 'restart-redis-node:1'], 'fault restart-redis-node takes no argument'],
     [
       ['run', 'update-returning', '--fault', 'kill-redis-nodes:1'],
-      'fault kill-redis-nodes does not apply to lab update-returning: it uses no Redis; faults for update-returning: pause-holder[:<ms>], terminate-backends, kill-replica',
+      'fault kill-redis-nodes does not apply to lab update-returning: it uses no Redis; faults for update-returning: pause-holder[:<ms>], terminate-backends, kill-replica, latency:<target>:<ms>',
     ],
     [
       ['run', 'redis-lock', '--fault', 'restart-redis-node'],
@@ -69,12 +69,15 @@ describe('pnpm lab run --fault: what is not accepted exits 2 before anything run
 });
 
 describe('pnpm lab run --fault: the fault is in the output and in the history', () => {
-  it('pause-holder on redis-lock: UNSAFE, a Fault line, and the start and stop as nemesis ops in the JSONL', () => {
+  it('pause-holder on redis-lock: UNSAFE as expected (exit 0), a Fault line, and the start and stop as nemesis ops in the JSONL', () => {
     const history = join(mkdtempSync(join(tmpdir(), 'lab-faults-')), 'history.jsonl');
     const args = ['--scenario', 'flash-sale-basic', '--lock-ttl', '1000', '--fault', 'pause-holder'];
-    const { stdout, stderr } = runCli('run', 'redis-lock', ...args, '--history', history);
+    const { status, stdout, stderr } = runCli('run', 'redis-lock', ...args, '--history', history);
     expect(stdout, stderr).toMatch(/Fault {6}pause-holder from [\d,.]+ ms to [\d,.]+ ms/);
-    expect(stdout).toContain('UNSAFE');
+    // The expectation follows the run's faults: pause-holder without fencing is expected unsafe.
+    expect(stdout).toContain('UNSAFE: ');
+    expect(stdout).toContain('as expected');
+    expect(status).toBe(0);
     const lines = readFileSync(history, 'utf8')
       .trim()
       .split('\n')

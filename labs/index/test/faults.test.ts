@@ -200,6 +200,31 @@ describe('restart-redis-node: a voter of a held lock restarts empty (the Redlock
   });
 });
 
+describe('fencing tokens: the same faults, fenced, break nothing (and the rules expect both)', () => {
+  const cases = [
+    ['redis-lock', 'pause-holder', '1000'],
+    ['redlock', 'pause-holder', '1000'],
+    ['redlock', 'restart-redis-node', '5000'],
+  ] as const;
+  it.each(cases)('%s with %s and no fencing: expected unsafe, and it is', async (lab, fault, ttl) => {
+    const { result } = await run({ lab, fault, options: { 'lock-ttl': ttl } });
+    expectSafetyViolation(result);
+    expect(result.expectation).toBe('unsafe');
+    expect(result.matchesExpectation, describeRun(result)).toBe(true);
+  });
+  it.each(cases)(
+    '%s with %s and --fencing: safe, the stale holder refused with stale_token',
+    async (lab, fault, ttl) => {
+      const { result, planned } = await run({ lab, fault, options: { 'lock-ttl': ttl, fencing: 'on' } });
+      expectFaultRan(result, planned);
+      expect(result.verdict, describeRun(result)).toMatchObject({ valid: true, violations: [] });
+      expect(result.counts.fail.stale_token, describeRun(result)).toBeGreaterThan(0);
+      expect(result.expectation).toBe('safe');
+      expect(result.matchesExpectation).toBe(true);
+    },
+  );
+});
+
 describe('terminate-backends: the run’s Postgres connections are cut', () => {
   it('select-for-update: the operations on them are info, the run goes on, the verdict is honest', async () => {
     const { result, planned, namespace } = await run({

@@ -9,6 +9,8 @@ export { checkWithLedger, opFromLedger } from './checker/ledger-check.ts';
 export { ledgerChecker } from './checker/ledger-checker.ts';
 export { outcomeChecker } from './checker/outcome-checker.ts';
 export { stateChecker } from './checker/state-checker.ts';
+export type { UnknownOutcomes } from './checker/unknown-resolution.ts';
+export { resolveUnknowns } from './checker/unknown-resolution.ts';
 export type { Checker, ComposedVerdict, RunInput, Verdict, Violation } from './checker/verdict.ts';
 export { composeCheckers, ViolationTally } from './checker/verdict.ts';
 export type { MagnitudeUnit, ViolationKind, ViolationKindName } from './checker/violation-kinds.ts';
@@ -37,13 +39,20 @@ export type {
   OpRequest,
   OpValue,
   ReportedValue,
+  UnknownResolution,
 } from './history/op.ts';
 export { changesOf, describeOp, isChange, isNemesisOp, NO_CLIENT, reportedValues } from './history/op.ts';
 export type { OverHttp, ReplicaCounts } from './load/replica-breakdown.ts';
 export { countByReplica, replicaOfClient } from './load/replica-breakdown.ts';
 export type { CriteriaVerdict, CriterionCheck, SuccessCriteria } from './load/success-criteria.ts';
 export { judgeCriteria, STRESS_SCENARIOS, successCriteriaFor } from './load/success-criteria.ts';
-export type { FaultContext, FaultProcess, FaultReplicas, FaultTarget } from './nemesis/fault-context.ts';
+export type {
+  FaultContext,
+  FaultProcess,
+  FaultReplicas,
+  FaultTarget,
+  NetworkProxy,
+} from './nemesis/fault-context.ts';
 export type { HolderStall } from './nemesis/fault-pause-holder.ts';
 export { defaultStallMs, holderStallNemesis, pauseHolderFault } from './nemesis/fault-pause-holder.ts';
 export type { FaultArgument, FaultDefinition, FaultRequest } from './nemesis/fault-registry.ts';

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Expectation,
   expectationFor,
+  expectationRuleFor,
   type Lab,
   type LabContext,
   type LabSession,
@@ -14,6 +15,7 @@ import {
 } from '@concurrency-lab/model';
 import { allCheckers } from './checker/all-checkers.ts';
 import { historyChecker } from './checker/history-checker.ts';
+import { resolveUnknowns, type UnknownOutcomes } from './checker/unknown-resolution.ts';
 import type { Checker, Verdict } from './checker/verdict.ts';
 import { opContextFor } from './client/op-context.ts';
 import { callSession } from './client/session-call.ts';
@@ -95,6 +97,8 @@ export interface RunResult extends RunStats {
   readonly verdict: Verdict;
   /** The lab's declared expectation for this scenario, and whether the verdict matches it. */
   readonly expectation: Expectation;
+  /** Why the expectation differs from the lab's declared one: the rule that held for this run (see Lab.expectRules). */
+  readonly expectationReason?: string;
   readonly matchesExpectation: boolean;
   readonly expected: ExpectedOutcome;
   readonly initialState: Awaited<ReturnType<LabStore['readState']>>;
@@ -116,6 +120,11 @@ export interface RunResult extends RunStats {
   readonly http?: OverHttp;
   /** A run over HTTP: throughput and latency held to the load-test suite's marks (information only). */
   readonly criteria?: CriteriaVerdict;
+  /**
+   * How the `info` operations resolved in the ledger (each op carries its `resolution`); absent
+   * when the ledger could not be read, and from results written before it existed.
+   */
+  readonly unknownOutcomes?: UnknownOutcomes;
 }
 
 /** How long an interrupted run waits for the operations it already sent. */
@@ -183,10 +192,19 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const concurrency = options.concurrency ?? scenario.defaultConcurrency;
   const seed = options.seed ?? 1;
   const raceWindowMs = options.raceWindowMs ?? 0;
-  const expectation = expectationFor(lab, scenario.name, {
+  // The faults as the lab's expectation rules read them: by name, with the argument given.
+  const runFaults = (options.nemeses ?? []).map(({ name, arg }) => ({
+    name,
+    ...(arg === undefined ? {} : { arg }),
+  }));
+  const conditions = {
     options: context.options,
+    raceWindowMs,
+    faults: runFaults,
     replicas: options.replicas ?? 1,
-  });
+  };
+  const expectation = expectationFor(lab, scenario.name, conditions);
+  const rule = expectationRuleFor(lab, scenario.name, conditions);
   if (!expectation) {
     const why = unsupportedReason(lab, scenario.name, context.options);
     throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}: ${why}`);
@@ -275,12 +293,14 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   let finalState: RunResult['finalState'] = { accounts: [], items: [] };
   let verdict: Verdict;
   let finalStateError: string | undefined;
+  let unknownOutcomes: UnknownOutcomes | undefined;
   try {
     const reads = Promise.all([store.readState(), store.readLedger()]);
     const [final, ledger] = interrupted
       ? await within(FINAL_READ_MS, 'reading the final state', reads)
       : await reads;
     finalState = final;
+    unknownOutcomes = resolveUnknowns(history, ledger);
     verdict = checker.check({ initial: initialState, final, history, ledger, expected });
   } catch (error) {
     if (!interrupted) throw error;
@@ -307,6 +327,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     startedAt,
     verdict,
     expectation,
+    ...(rule ? { expectationReason: rule.why } : {}),
     matchesExpectation,
     expected: scenario.expected,
     ...computeStats(history, durationMs),
@@ -317,6 +338,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     interrupted,
     plannedOps: requests.length,
     ...(finalStateError === undefined ? {} : { finalStateError }),
+    ...(unknownOutcomes === undefined ? {} : { unknownOutcomes }),
   };
 };
 

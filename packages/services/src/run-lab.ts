@@ -10,6 +10,7 @@ import {
 import { type Lab, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
 import { faultContextFor } from './faults/fault-context.ts';
 import { freshNamespace } from './namespace.ts';
+import { networkRoutesFor } from './network/network-routes.ts';
 import type { ServiceHub } from './service-hub.ts';
 
 export interface RunLabOptions {
@@ -38,12 +39,16 @@ export interface RunLabOptions {
 export const runLab = async (hub: ServiceHub, run: RunLabOptions): Promise<RunResult> => {
   const { namespace = freshNamespace(run.lab.name), faults = [], ...rest } = run;
   const options = run.options ?? resolveLabOptions(run.lab, {});
-  const prepared = await hub.prepare(run.lab, { options, namespace });
+  const routes = await networkRoutesFor(hub, run.lab, faults, namespace);
+  const prepared = await hub.prepare(run.lab, { options, namespace, urls: routes.urls });
   try {
     const nemeses =
       faults.length === 0
         ? []
-        : faultNemeses(faults, await faultContextFor(hub, run.lab, options, namespace));
+        : faultNemeses(faults, {
+            ...(await faultContextFor(hub, run.lab, options, namespace)),
+            proxies: routes.proxies,
+          });
     return await runScenario({ ...rest, context: prepared.context, nemeses });
   } finally {
     await prepared.release();

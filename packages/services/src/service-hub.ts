@@ -14,6 +14,7 @@ import {
   stopRedisNodes,
 } from '@concurrency-lab/redis';
 import { freshNamespace } from './namespace.ts';
+import { startToxiproxy, type ToxiproxyServer } from './network/toxiproxy-server.ts';
 import { connectRedisService, connectRedlockService } from './redis-services.ts';
 
 export interface PreparedRun {
@@ -29,6 +30,12 @@ export interface PrepareOptions {
   readonly namespace?: string;
   /** Keep the run's schema and Redis keys after release (the server's state outlives a request). */
   readonly keep?: boolean;
+  /** Where to connect instead of the hub's own URLs (a network proxy in front of a store). */
+  readonly urls?: {
+    readonly postgres?: string;
+    readonly redis?: string;
+    readonly redlock?: readonly string[];
+  };
 }
 
 /** Starts nodes once; a failed start is forgotten so that the next run may try again. */
@@ -48,6 +55,7 @@ export class ServiceHub {
   #embedded: Promise<EmbeddedServer> | undefined;
   #redisNode: Promise<RedisNode[]> | undefined;
   #redlockNodes: Promise<RedisNode[]> | undefined;
+  #toxiproxy: Promise<ToxiproxyServer> | undefined;
 
   /** Where Postgres is: LAB_DATABASE_URL, or the embedded server (started now if needed). */
   async postgresUrl(): Promise<string> {
@@ -100,14 +108,14 @@ export class ServiceHub {
   /** Connects every service `lab` needs, in a namespace of its own, and builds its context. */
   async prepare(
     lab: Lab,
-    { options, namespace = freshNamespace(lab.name), keep = false }: PrepareOptions,
+    { options, namespace = freshNamespace(lab.name), keep = false, urls = {} }: PrepareOptions,
   ): Promise<PreparedRun> {
     const releases: Array<() => Promise<void>> = [];
     const services: { -readonly [K in keyof LabServices]: LabServices[K] } = {};
     try {
       if (lab.needs.includes('postgres')) {
         const handle = await connectLabDatabase({
-          url: await this.postgresUrl(),
+          url: urls.postgres ?? (await this.postgresUrl()),
           schema: schemaNameFor(namespace),
           ...(lab.setup?.postgres ? { labMigrations: lab.setup.postgres.migrations } : {}),
         });
@@ -118,12 +126,15 @@ export class ServiceHub {
         });
       }
       if (lab.needs.includes('redis')) {
-        const redis = await connectRedisService(await this.redisUrl(), namespace);
+        const redis = await connectRedisService(urls.redis ?? (await this.redisUrl()), namespace);
         services.redis = redis.service;
         releases.push(() => redis.release(keep));
       }
       if (lab.needs.includes('redlock')) {
-        const redlock = await connectRedlockService(await this.redlockUrls(), namespace);
+        const redlock = await connectRedlockService(
+          urls.redlock ? [...urls.redlock] : await this.redlockUrls(),
+          namespace,
+        );
         services.redlock = redlock.service;
         releases.push(() => redlock.release(keep));
       }
@@ -139,8 +150,20 @@ export class ServiceHub {
     };
   }
 
+  /** The Toxiproxy server of this hub's network faults, started on first use. */
+  toxiproxy(): Promise<ToxiproxyServer> {
+    this.#toxiproxy ??= startToxiproxy().catch((error: unknown) => {
+      this.#toxiproxy = undefined;
+      throw error;
+    });
+    return this.#toxiproxy;
+  }
+
   /** Stops whatever this hub started. */
   async close(): Promise<void> {
+    const toxiproxy = this.#toxiproxy;
+    this.#toxiproxy = undefined;
+    await toxiproxy?.then((server) => server.stop()).catch(() => {});
     const embedded = this.#embedded;
     const started = [this.#redisNode, this.#redlockNodes];
     this.#embedded = undefined;

@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import type { RunResult, Violation } from '@concurrency-lab/harness';
-import { countOf, formatCount, formatMs, formatShare } from '@concurrency-lab/report';
+import { countOf, formatCount, formatMs, formatShare, unknownOutcomesText } from '@concurrency-lab/report';
 import { criteriaText, replicaLines } from './http-run-lines.ts';
 import { textTable } from './text-table.ts';
 import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
@@ -79,6 +79,18 @@ const interruptionLines = (result: RunResult, signal: string | undefined): strin
   return [...lines.flatMap((line) => wrapText(line, TERMINAL_WIDTH)), ''];
 };
 
+/** How the unknown outcomes resolved in the ledger, when there were any. */
+const unknownLines = (result: RunResult): string[] =>
+  result.unknownOutcomes && result.unknownOutcomes.unknown > 0
+    ? [
+        '',
+        paragraph(
+          `${bold('Unknown')}    `,
+          `${unknownOutcomesText(result.unknownOutcomes)} (each looked up in the ledger by its op id; the checks count it as what it was)`,
+        ),
+      ]
+    : [];
+
 /** A labelled paragraph of the report, its lines after the first under the text, not the label. */
 const paragraph = (label: string, text: string): string =>
   wrapText(text, TERMINAL_WIDTH, label, ' '.repeat(11)).join('\n');
@@ -121,8 +133,9 @@ const deadlockText = (c: RunResult['contention']): string =>
  * `signal` names what interrupted it.
  */
 export const renderRunReport = (result: RunResult, title?: string, signal?: string): string => {
+  // A switch shows as given (`--fencing`), or not at all when off.
   const options = Object.entries(result.options)
-    .map(([k, v]) => ` --${k} ${v}`)
+    .map(([k, v]) => (v === 'on' ? ` --${k}` : v === 'off' ? '' : ` --${k} ${v}`))
     .join('');
   const violations =
     result.verdict.violations.length === 0
@@ -142,6 +155,7 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     ...faultLines(result),
     '',
     textTable(expectedRows(result), '  '),
+    ...unknownLines(result),
     '',
     bold('Violations'),
     ...violations,
@@ -156,6 +170,14 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     ),
     '',
     `${bold('Verdict')}    ${verdictLine(result)}`,
+    ...(result.expectationReason
+      ? [
+          paragraph(
+            `${bold('Why')}        `,
+            `${result.expectation} with these settings: ${result.expectationReason}`,
+          ),
+        ]
+      : []),
   ].join('\n');
 };
 

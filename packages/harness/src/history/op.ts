@@ -60,7 +60,15 @@ export interface Op {
   waitedMs: number;
   /** Times the database chose this operation as a deadlock victim. */
   deadlocks: number;
+  /**
+   * For an `info` op, what the ledger said after the run (resolveUnknowns): its change took effect
+   * (`applied`) or did not (`not-applied`). The outcome stays `info`: the client never learned it.
+   */
+  resolution?: UnknownResolution;
 }
+
+/** What the ledger shows of an operation whose outcome the client never learned. */
+export type UnknownResolution = 'applied' | 'not-applied';
 
 export type History = readonly Op[];
 

@@ -35,6 +35,8 @@ export interface FaultContext {
   readonly terminateBackends?: () => Promise<number>;
   /** The app replicas this run started (`lab run --http --replicas N`); absent in process. */
   readonly replicas?: FaultReplicas;
+  /** The network proxies this run's connections go through, by target (`postgres`, `redlock-node-2`). */
+  readonly proxies?: Readonly<Record<string, NetworkProxy>>;
 }
 
 /** The app replicas of a run over HTTP, as a fault sees them. */
@@ -45,5 +47,15 @@ export interface FaultReplicas {
   untilServing(index: number, timeoutMs: number): Promise<void>;
 }
 
+/** A proxy between the labs and one store (Toxiproxy's), as the network faults drive it. */
+export interface NetworkProxy {
+  /** Every reply from the store arrives `ms` later. */
+  addLatency(ms: number): Promise<void>;
+  removeLatency(): Promise<void>;
+  /** Closes every connection and refuses new ones, until `restore`. */
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+}
+
 /** What a fault acts on, so that a run can say before it starts whether the fault can reach it. */
-export type FaultTarget = 'redis-nodes' | 'postgres-backends' | 'replicas';
+export type FaultTarget = 'redis-nodes' | 'postgres-backends' | 'replicas' | 'network';

@@ -1,5 +1,6 @@
 import { type FaultDefinition, pauseHolderFault } from '@concurrency-lab/harness';
 import { killReplicaFault } from './kill-replica-fault.ts';
+import { latencyFault, partitionFault } from './network-faults.ts';
 import { killRedisNodesFault, pauseRedisNodesFault, restartRedisNodeFault } from './redis-node-faults.ts';
 import { terminateBackendsFault } from './terminate-backends-fault.ts';
 
@@ -11,4 +12,6 @@ export const FAULTS: readonly FaultDefinition[] = [
   restartRedisNodeFault,
   terminateBackendsFault,
   killReplicaFault,
+  latencyFault,
+  partitionFault,
 ];
