@@ -18,6 +18,7 @@ export const FAIL_REASONS = [
   'lock_unavailable',
   'quorum_unavailable',
   'deadlock',
+  'stale_token',
 ] as const;
 export type FailReason = (typeof FAIL_REASONS)[number];
 

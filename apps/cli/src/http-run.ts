@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Progress, RunResult, Scenario } from '@concurrency-lab/harness';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type FaultRequest,
+  type FaultSchedule,
+  faultNemeses,
+  type Progress,
+  type RunResult,
+  type Scenario,
+} from '@concurrency-lab/harness';
 import { runScenarioOverHttp } from '@concurrency-lab/http-client';
 import type { Lab, ResolvedLabOptions } from '@concurrency-lab/model';
 import { labNamespace, startLabReplicas } from '@concurrency-lab/server';
-import type { ServiceHub } from '@concurrency-lab/services';
+import { faultContextFor, type ServiceHub } from '@concurrency-lab/services';
 import type { HttpServers } from './http-flags.ts';
 
 /** One run over HTTP, as runLab does in process. */
@@ -19,7 +27,23 @@ export interface HttpRunOptions {
   readonly signal?: AbortSignal;
   /** Lines about servers starting and stopping (stderr). */
   readonly log?: (line: string) => void;
+  /** Faults of the run (faultsFor has checked they can act over HTTP), and when. */
+  readonly faults?: readonly FaultRequest[];
+  readonly faultSchedule?: FaultSchedule;
 }
+
+/** Resolves once `url`'s /health answers 200 (a replica restarted after a fault); rejects after `timeoutMs`. */
+const untilHealthy = async (url: string | undefined, timeoutMs: number): Promise<void> => {
+  const deadline = performance.now() + timeoutMs;
+  while (url !== undefined && performance.now() < deadline) {
+    const ok = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(1_000) })
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`the replica at ${url} was not serving again within ${timeoutMs} ms`);
+};
 
 /**
  * A run over HTTP: against `--target`, or with the services and N replica processes started here
@@ -27,10 +51,10 @@ export interface HttpRunOptions {
  * the run's schema and keys removed.
  */
 export const runOverHttp = async (hub: ServiceHub, run: HttpRunOptions): Promise<RunResult> => {
-  const { servers } = run;
+  const { servers, faults = [], ...rest } = run;
   if (servers.kind === 'target')
     return runScenarioOverHttp({
-      ...run,
+      ...rest,
       urls: servers.urls,
       adminToken: servers.adminToken,
       servers: 'target',
@@ -53,7 +77,22 @@ export const runOverHttp = async (hub: ServiceHub, run: HttpRunOptions): Promise
       namespace,
     });
     try {
-      return await runScenarioOverHttp({ ...run, urls: set.urls, adminToken: token, servers: 'started' });
+      // Faults reach what this run started: the hub's Redis nodes, the replicas' schema, the replicas.
+      const context = {
+        ...(await faultContextFor(hub, lab, options, labNamespace(namespace, lab.name))),
+        replicas: {
+          pids: () => set.pids(),
+          untilServing: (i: number, ms: number) => untilHealthy(set.urls[i], ms),
+        },
+      };
+      const nemeses = faultNemeses(faults, context);
+      return await runScenarioOverHttp({
+        ...rest,
+        urls: set.urls,
+        adminToken: token,
+        servers: 'started',
+        nemeses,
+      });
     } finally {
       await set.stop();
     }

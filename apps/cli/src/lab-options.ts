@@ -1,5 +1,11 @@
 import { LABS, labNamed, labNames } from '@concurrency-lab/labs';
-import { type Lab, LabOptionError, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
+import {
+  acceptedValues,
+  type Lab,
+  LabOptionError,
+  type ResolvedLabOptions,
+  resolveLabOptions,
+} from '@concurrency-lab/model';
 import { type Command, Option } from 'commander';
 import { oneOf, UsageError } from './usage-error.ts';
 
@@ -20,8 +26,9 @@ const sharedFlagHelp = (name: string, labs: readonly Lab[]): string => {
   const defaults = [...byDefault].map(
     ([value, names], i) => `${names.join(', ')}: ${i === 0 ? 'default ' : ''}${value}`,
   );
-  const accepted = first.kind === 'choice' ? first.choices.join(' | ') : `${first.min} to ${first.max}`;
-  return `${first.description} (${defaults.join('; ')}; ${accepted})`;
+  if (first.kind === 'switch')
+    return `${first.description} (${specs.map((s) => s.lab).join(', ')}; off unless given)`;
+  return `${first.description} (${defaults.join('; ')}; ${acceptedValues(first)})`;
 };
 
 /**
@@ -33,7 +40,9 @@ export const addLabOptionFlags = (command: Command): Map<string, Option> => {
   for (const lab of LABS) {
     for (const name of Object.keys(lab.options ?? {})) {
       if (flags.has(name)) continue;
-      const option = new Option(`--${name} <value>`, sharedFlagHelp(name, LABS));
+      // A switch is given bare (`--fencing`); every other option takes a value.
+      const bare = lab.options?.[name]?.kind === 'switch';
+      const option = new Option(bare ? `--${name}` : `--${name} <value>`, sharedFlagHelp(name, LABS));
       flags.set(name, option);
       command.addOption(option);
     }

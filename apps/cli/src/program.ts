@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { anomaliesCommand } from './commands/anomalies-command.ts';
 import { compareCommand } from './commands/compare-command.ts';
 import { explainCommand } from './commands/explain-command.ts';
+import { faultsCommand } from './commands/faults-command.ts';
 import { k6Command } from './commands/k6-command.ts';
 import { listCommand } from './commands/list-command.ts';
 import { reportCommand } from './commands/report-command.ts';
@@ -19,6 +20,7 @@ export const createProgram = (): Command =>
     .addCommand(serveCommand())
     .addCommand(k6Command())
     .addCommand(compareCommand())
+    .addCommand(faultsCommand())
     .addCommand(reportCommand())
     .addCommand(anomaliesCommand())
     .addCommand(traceCommand())

@@ -163,6 +163,11 @@ describe('pnpm lab list', () => {
     expect(stdout).toMatch(/with --isolation repeatable-read: unsafe on write-skew; safe on withdraw-storm,/);
     expect(stdout).toMatch(/with --isolation serializable: safe on every scenario/);
     expect(stdout).toMatch(/skips {4}write-skew: a CHECK constraint sees one row/);
+    // The rules that make the verdict follow options, knobs and faults, as data from each lab.
+    const flat = stdout.replace(/\s+/g, ' ');
+    expect(flat).toContain('unsafe when --lock-ttl ≤ half of --race-window-ms and without --fencing');
+    expect(flat).toContain('unsafe when --fault restart-redis-node and without --fencing');
+    expect(flat).toContain('unsafe when --replicas ≥ 2: each replica has a mutex of its own');
   });
 
   it('names every lab that takes a shared flag in the help, with each one’s default', () => {
@@ -173,6 +178,9 @@ describe('pnpm lab list', () => {
     );
     expect(help).toMatch(/--lock-order <value> .*\(select-for-update: default id; id \| request\)/);
     expect(help).toMatch(/--lock-ttl <value> .*\(redis-lock, redlock: default 10000; 1 to 600000\)/);
+    expect(help).toMatch(
+      /--fencing give every grant a fencing token .*\(redis-lock, redlock; off unless given\)/,
+    );
   });
 
   it('lists every lab with what it needs and its expectations, as JSON', () => {

@@ -79,6 +79,8 @@ const failMessage = (reason: FailReason, request: ChangeRequest): string => {
       return `the lock on ${subject} could not be acquired in time; nothing changed`;
     case 'quorum_unavailable':
       return `too few Redlock nodes answered to lock ${subject}; nothing changed`;
+    case 'stale_token':
+      return `the lock on ${subject} expired while this request held it and another client used the row, so its fencing token was refused; nothing changed`;
   }
 };
 

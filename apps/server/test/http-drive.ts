@@ -1,4 +1,4 @@
-import { callSession, type Op, type OpRequest, opContextFor } from '@concurrency-lab/harness';
+import { callSession, isChange, type Op, type OpRequest, opContextFor } from '@concurrency-lab/harness';
 import { type HttpExchange, type HttpPools, openHttpSession } from '@concurrency-lab/http-client';
 
 /** The hooks of one op sent outside a run (there is nothing to count them into). */
@@ -40,7 +40,7 @@ export const driveOverHttp = async (
     while (next < ops.length) {
       const index = next++;
       const request = ops[index];
-      if (!request || request.kind === 'read') continue;
+      if (!request || !isChange(request)) continue;
       const op: Op = {
         index,
         id: `http-${index}`,

@@ -30,12 +30,17 @@ const killAt = (fractions: readonly number[], kill: () => Promise<number>) => {
 };
 
 const describeRun = (r: RunResult) =>
-  `${r.lab}: valid=${r.verdict.valid} counts=${JSON.stringify(r.counts)} violations=${JSON.stringify(r.verdict.violations)}`;
+  `${r.lab}: valid=${r.verdict.valid} counts=${JSON.stringify(r.counts)} unknown=${JSON.stringify(r.unknownOutcomes)} violations=${JSON.stringify(r.verdict.violations)}`;
 
 /** The run's honest verdict after kills: nothing violated, the whole scenario issued, and work done after the last kill. */
 const expectHonest = (result: RunResult, planned: number) => {
   expect(result.verdict.violations, describeRun(result)).toEqual([]);
-  expect(result.verdict.valid, describeRun(result)).not.toBe(false);
+  // Every unknown op looked up in the ledger by its op id: the verdict is exact, not undecided.
+  const { unknownOutcomes } = result;
+  expect(unknownOutcomes?.unknown, describeRun(result)).toBe(result.counts.info);
+  expect(unknownOutcomes?.unresolved, describeRun(result)).toBe(0);
+  expect(result.history.filter((op) => op.resolution !== undefined)).toHaveLength(result.counts.info);
+  expect(result.verdict.valid, describeRun(result)).toBe(true);
   expect(result.interrupted).toBe(false);
   expect(result.counts.total).toBe(planned);
   expect(result.counts.info, describeRun(result)).toBeGreaterThan(0);

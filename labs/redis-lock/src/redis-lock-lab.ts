@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
+  fencingFrom,
+  fencingOptionSpecs,
   guardOperations,
+  LEASE_RULES,
   type LockClient,
   lockGuard,
   lockOptionSpecs,
@@ -34,7 +37,11 @@ export const redisLockLab: Lab = {
     'The naive code inside one Redis lock: SET key token NX PX ttl to take it, compare-and-delete to return it.',
   needs: ['postgres', 'redis'],
   expect: everyScenario('safe'),
-  options: lockOptionSpecs({ ttlMs: 10_000, acquireTimeoutMs: 30_000, baseMs: 2, capMs: 100 }),
+  options: {
+    ...lockOptionSpecs({ ttlMs: 10_000, acquireTimeoutMs: 30_000, baseMs: 2, capMs: 100 }),
+    ...fencingOptionSpecs(),
+  },
+  expectRules: LEASE_RULES,
   store: postgresStore,
   open: async (ctx) => {
     const redis = redisOf(ctx);
@@ -65,6 +72,7 @@ export const redisLockLab: Lab = {
       ...settings,
       keyOf: (subject) => namespacedKey(ctx.namespace, 'lock', subject),
     });
-    return sessionFrom(guardOperations(readModifyWrite(postgresOf(ctx).db, ctx), guard));
+    const fencing = fencingFrom(ctx.options);
+    return sessionFrom(guardOperations(readModifyWrite(postgresOf(ctx).db, ctx, { fencing }), guard));
   },
 };

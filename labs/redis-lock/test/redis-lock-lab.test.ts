@@ -149,5 +149,45 @@ describe('redis-lock', () => {
     });
     expect(result.verdict.valid).toBe(false);
     expect(result.verdict.violations.map((v) => v.kind)).toContain('lost-update');
+    // The lab's rules say so: this run was expected to be unsafe, and it exits 0 for it.
+    expect(result.expectation).toBe('unsafe');
+    expect(result.matchesExpectation).toBe(true);
+  });
+
+  it('with --fencing, the same short lease is safe: stale holders fail with stale_token and nothing is lost', async () => {
+    const result = await runLab(hub, {
+      lab: redisLockLab,
+      scenario: withdrawStorm({ balance: 400, count: 200, concurrency: 20 }),
+      options: resolveLabOptions(redisLockLab, { 'lock-ttl': 5, fencing: 'on' }),
+      raceWindowMs: 25,
+    });
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
+    expect(result.counts.fail.stale_token).toBeGreaterThan(0);
+    expect(result.counts.ok).toBeGreaterThan(0);
+    expect(result.expectation).toBe('safe');
+    expect(result.matchesExpectation).toBe(true);
+  });
+
+  it('refuses an older token at the write once a newer holder has used the row', async () => {
+    const run = await prepare({ 'lock-ttl': 30, fencing: 'on' });
+    try {
+      const session = await redisLockLab.open(run.context);
+      const rival = await redisLockLab.open(run.context);
+      // The holder stalls past its lease; meanwhile a second client takes the lock and withdraws.
+      const { op } = recordingOp(async () => {
+        await sleep(80);
+        expect(await rival.withdraw(1, 5, recordingOp().op)).toEqual({ type: 'ok', value: 95 });
+      });
+      const outcome = await session.withdraw(1, 10, op);
+      expect(outcome).toMatchObject({ type: 'fail', reason: 'stale_token' });
+      expect(outcome.type === 'fail' && outcome.message).toMatch(/fencing token \d+ is not the newest/);
+      const store = redisLockLab.store(run.context);
+      expect(await store.readAccount(1)).toMatchObject({ balance: 95 });
+      expect((await store.readLedger()).map((row) => row.delta)).toEqual([-5]);
+      await rival.close();
+      await session.close();
+    } finally {
+      await run.release();
+    }
   });
 });

@@ -1,5 +1,8 @@
 import {
+  fencingFrom,
+  fencingOptionSpecs,
   guardOperations,
+  LEASE_RULES,
   type LockClient,
   lockGuard,
   lockOptionSpecs,
@@ -27,7 +30,26 @@ export const redlockLab: Lab = {
   needs: ['postgres', 'redlock'],
   expect: everyScenario('safe'),
   // A longer backoff cap than redis-lock's: every try is ten commands (five to ask, five to undo).
-  options: lockOptionSpecs({ ttlMs: 10_000, acquireTimeoutMs: 30_000, baseMs: 5, capMs: 500 }),
+  options: {
+    ...lockOptionSpecs({ ttlMs: 10_000, acquireTimeoutMs: 30_000, baseMs: 5, capMs: 500 }),
+    ...fencingOptionSpecs(),
+  },
+  expectRules: [
+    ...LEASE_RULES,
+    {
+      when: [{ fault: 'restart-redis-node' }, { option: 'fencing', is: 'off' }],
+      expect: 'unsafe',
+      why: 'a node that voted for a held lock restarts empty and votes again, so a second client wins a majority while the first still holds it',
+      shownBy: {
+        scenario: 'withdraw-storm',
+        ops: 200,
+        concurrency: 8,
+        options: { 'lock-ttl': 5000 },
+        faults: ['restart-redis-node'],
+        fixedBy: { fencing: 'on' },
+      },
+    },
+  ],
   store: postgresStore,
   open: async (ctx) => {
     const service = redlockOf(ctx);
@@ -70,6 +92,7 @@ export const redlockLab: Lab = {
       ...settings,
       keyOf: (subject) => namespacedKey(ctx.namespace, 'lock', subject),
     });
-    return sessionFrom(guardOperations(readModifyWrite(postgresOf(ctx).db, ctx), guard));
+    const fencing = fencingFrom(ctx.options);
+    return sessionFrom(guardOperations(readModifyWrite(postgresOf(ctx).db, ctx, { fencing }), guard));
   },
 };

@@ -1,6 +1,8 @@
-import { type RunResult, SCENARIOS, withdrawStorm } from '@concurrency-lab/harness';
+import { parseFaults, type RunResult, SCENARIOS, withdrawStorm } from '@concurrency-lab/harness';
 import {
   type Expectation,
+  expectationFor,
+  expectationRulesOf,
   expectationsFor,
   type Lab,
   type LabOptionValue,
@@ -13,8 +15,14 @@ import {
   type State,
   unsupportedReason,
 } from '@concurrency-lab/model';
-import { runLab, ServiceHub } from '@concurrency-lab/services';
+import { FAULTS, faultTargetProblem, runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, describe, expect, it } from 'vitest';
+
+/** `name[:arg]` as the rules read a fault. */
+const faultOf = (text: string) => {
+  const colon = text.indexOf(':');
+  return colon < 0 ? { name: text } : { name: text.slice(0, colon), arg: text.slice(colon + 1) };
+};
 
 /** The lab once with its defaults, plus once per choice of an option that changes expectations. */
 const variantsOf = (lab: Lab): Array<Record<string, LabOptionValue>> => {
@@ -119,6 +127,55 @@ export const describeLabConformance = (lab: Lab): void => {
         }
       });
     }
+
+    // Each rule that changes the lab's verdict (a short lease, a fault without fencing), played on
+    // its own demonstration and held to what expectationFor says: the function every run asks.
+    describe(`${lab.name} expectation rules`, () => {
+      for (const rule of expectationRulesOf(lab)) {
+        const demo = rule.shownBy;
+        if (!demo) continue;
+        const variants = [
+          { label: 'as the rule says', given: demo.options ?? {} },
+          ...(demo.fixedBy ? [{ label: 'fixed', given: { ...demo.options, ...demo.fixedBy } }] : []),
+        ];
+        for (const { label, given } of variants) {
+          const options = resolveLabOptions(lab, given);
+          const faults = parseFaults(demo.faults ?? [], FAULTS, lab, options);
+          const conditions = {
+            options,
+            replicas: demo.replicas ?? 1,
+            raceWindowMs: demo.raceWindowMs ?? 0,
+            faults: demo.faults?.map(faultOf) ?? [],
+          };
+          const expectation = expectationFor(lab, demo.scenario, conditions);
+          const title = `${label}: ${expectation} on ${demo.scenario} with ${JSON.stringify(given)}${demo.raceWindowMs ? `, race window ${demo.raceWindowMs} ms` : ''}${demo.faults ? `, --fault ${demo.faults.join(' ')}` : ''} (${rule.why})`;
+          const unreachable = faultTargetProblem(lab, faults);
+          const cannot =
+            demo.elsewhere ??
+            (unreachable === undefined
+              ? undefined
+              : `${unreachable} (labs/index/test/faults.test.ts plays it on nodes of its own)`);
+          if (cannot !== undefined) {
+            it.skip(`${title}: skipped: ${cannot}`, () => {});
+            continue;
+          }
+          it(title, async () => {
+            if (label !== 'fixed') expect(expectation).toBe(rule.expect);
+            const result = await runLab(hub, {
+              lab,
+              scenario: SCENARIOS[demo.scenario].scaled(demo.ops),
+              options,
+              ...(demo.concurrency === undefined ? {} : { concurrency: demo.concurrency }),
+              raceWindowMs: demo.raceWindowMs ?? 0,
+              faults,
+            });
+            expect(result.expectation, describeRun(result)).toBe(expectation);
+            expect(result.verdict.valid, describeRun(result)).toBe(expectation === 'safe');
+            expect(result.matchesExpectation, describeRun(result)).toBe(true);
+          });
+        }
+      }
+    });
 
     it('answers invalid_amount with what is accepted for a bad amount, and changes nothing', async () => {
       const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });

@@ -11,6 +11,8 @@ export { checkWithLedger, opFromLedger } from './checker/ledger-check.ts';
 export { ledgerChecker } from './checker/ledger-checker.ts';
 export { outcomeChecker } from './checker/outcome-checker.ts';
 export { stateChecker } from './checker/state-checker.ts';
+export type { UnknownOutcomes } from './checker/unknown-resolution.ts';
+export { resolveUnknowns } from './checker/unknown-resolution.ts';
 export type { Checker, ComposedVerdict, RunInput, Verdict, Violation } from './checker/verdict.ts';
 export { composeCheckers, ViolationTally } from './checker/verdict.ts';
 export type { MagnitudeUnit, ViolationKind, ViolationKindName } from './checker/violation-kinds.ts';
@@ -32,12 +34,41 @@ export { withdrawStorm } from './generator/withdraw-storm.ts';
 export { writeSkewScenario } from './generator/write-skew.ts';
 export type { HistoryHeader, HistoryRun } from './history/history-file.ts';
 export { writeHistoryJsonl } from './history/history-file.ts';
-export type { Change, History, Op, OpKind, OpRequest, OpValue, ReportedValue } from './history/op.ts';
-export { changesOf, describeOp, reportedValues } from './history/op.ts';
+export type {
+  Change,
+  History,
+  NemesisRequest,
+  Op,
+  OpKind,
+  OpRequest,
+  OpValue,
+  ReportedValue,
+  UnknownResolution,
+} from './history/op.ts';
+export { changesOf, describeOp, isChange, isNemesisOp, NO_CLIENT, reportedValues } from './history/op.ts';
 export type { OverHttp, ReplicaCounts } from './load/replica-breakdown.ts';
 export { countByReplica, replicaOfClient } from './load/replica-breakdown.ts';
 export type { CriteriaVerdict, CriterionCheck, SuccessCriteria } from './load/success-criteria.ts';
 export { judgeCriteria, STRESS_SCENARIOS, successCriteriaFor } from './load/success-criteria.ts';
+export type {
+  FaultContext,
+  FaultProcess,
+  FaultReplicas,
+  FaultTarget,
+  NetworkProxy,
+} from './nemesis/fault-context.ts';
+export type { HolderStall } from './nemesis/fault-pause-holder.ts';
+export { defaultStallMs, holderStallNemesis, pauseHolderFault } from './nemesis/fault-pause-holder.ts';
+export type { FaultArgument, FaultDefinition, FaultRequest } from './nemesis/fault-registry.ts';
+export { FaultSpecError, faultNemeses, faultUsage, parseFaults } from './nemesis/fault-registry.ts';
+export type { FaultSchedule, FaultWindow, RunningSchedule, ScheduledRun } from './nemesis/fault-schedule.ts';
+export {
+  DEFAULT_LONGEST_MS,
+  DEFAULT_START_SHARE,
+  DEFAULT_STOP_SHARE,
+  faultWindows,
+  scheduleFaults,
+} from './nemesis/fault-schedule.ts';
 export type { Nemesis } from './nemesis/nemesis.ts';
 export { raceWindow } from './nemesis/race-window.ts';
 export type { RendezvousOptions } from './nemesis/rendezvous.ts';

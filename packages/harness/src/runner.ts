@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Expectation,
   expectationFor,
+  expectationRuleFor,
   type Lab,
   type LabContext,
   type LabSession,
@@ -14,6 +15,7 @@ import {
 } from '@concurrency-lab/model';
 import { allCheckers } from './checker/all-checkers.ts';
 import { historyChecker } from './checker/history-checker.ts';
+import { resolveUnknowns, type UnknownOutcomes } from './checker/unknown-resolution.ts';
 import type { Checker, Verdict } from './checker/verdict.ts';
 import { opContextFor } from './client/op-context.ts';
 import { callSession } from './client/session-call.ts';
@@ -22,6 +24,8 @@ import type { ExpectedOutcome, Scenario } from './generator/scenario.ts';
 import {
   changesOf,
   type History,
+  isChange,
+  isNemesisOp,
   type Op,
   type OpRequest,
   type OpValue,
@@ -29,6 +33,12 @@ import {
 } from './history/op.ts';
 import type { OverHttp } from './load/replica-breakdown.ts';
 import type { CriteriaVerdict } from './load/success-criteria.ts';
+import {
+  type FaultSchedule,
+  type FaultWindow,
+  faultWindows,
+  scheduleFaults,
+} from './nemesis/fault-schedule.ts';
 import type { Nemesis } from './nemesis/nemesis.ts';
 import { raceWindow } from './nemesis/race-window.ts';
 import { computeStats, type RunStats } from './stats.ts';
@@ -52,6 +62,8 @@ export interface RunOptions {
   readonly raceWindowMs?: number;
   /** Faults injected into the run, besides the race window. */
   readonly nemeses?: readonly Nemesis[];
+  /** When the nemeses that start and stop do so (default: by the run's progress). */
+  readonly faultSchedule?: FaultSchedule;
   readonly checker?: Checker;
   readonly onProgress?: (progress: Progress) => void;
   /**
@@ -85,11 +97,15 @@ export interface RunResult extends RunStats {
   readonly verdict: Verdict;
   /** The lab's declared expectation for this scenario, and whether the verdict matches it. */
   readonly expectation: Expectation;
+  /** Why the expectation differs from the lab's declared one: the rule that held for this run (see Lab.expectRules). */
+  readonly expectationReason?: string;
   readonly matchesExpectation: boolean;
   readonly expected: ExpectedOutcome;
   readonly initialState: Awaited<ReturnType<LabStore['readState']>>;
   readonly finalState: Awaited<ReturnType<LabStore['readState']>>;
   readonly history: History;
+  /** The faults of the run, read from the history's nemesis operations (optional for older results). */
+  readonly faults?: readonly FaultWindow[];
   /**
    * True when the run was stopped (RunOptions.signal) before every planned operation was issued: the
    * verdict then covers what was done, without the scenario's exact outcome. Optional for results
@@ -106,6 +122,11 @@ export interface RunResult extends RunStats {
   readonly http?: OverHttp;
   /** A run over HTTP: throughput and latency held to the load-test suite's marks (information only). */
   readonly criteria?: CriteriaVerdict;
+  /**
+   * How the `info` operations resolved in the ledger (each op carries its `resolution`); absent
+   * when the ledger could not be read, and from results written before it existed.
+   */
+  readonly unknownOutcomes?: UnknownOutcomes;
 }
 
 /** How long an interrupted run waits for the operations it already sent. */
@@ -132,7 +153,8 @@ const invoke = async (
   hooks: OpContext,
 ): Promise<Outcome<OpValue>> => {
   try {
-    if (request.kind !== 'read') return await callSession(session, request, hooks);
+    if (isChange(request)) return await callSession(session, request, hooks);
+    if (request.kind === 'nemesis') throw new Error('a fault’s start or stop is not a client’s operation');
     const account = await store.readAccount(request.accountId);
     return account ? { type: 'ok', value: account.balance } : { type: 'fail', reason: 'not_found' };
   } catch (error) {
@@ -172,10 +194,19 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   const concurrency = options.concurrency ?? scenario.defaultConcurrency;
   const seed = options.seed ?? 1;
   const raceWindowMs = options.raceWindowMs ?? 0;
-  const expectation = expectationFor(lab, scenario.name, {
+  // The faults as the lab's expectation rules read them: by name, with the argument given.
+  const runFaults = (options.nemeses ?? []).map(({ name, arg }) => ({
+    name,
+    ...(arg === undefined ? {} : { arg }),
+  }));
+  const conditions = {
     options: context.options,
+    raceWindowMs,
+    faults: runFaults,
     replicas: options.replicas ?? 1,
-  });
+  };
+  const expectation = expectationFor(lab, scenario.name, conditions);
+  const rule = expectationRuleFor(lab, scenario.name, conditions);
   if (!expectation) {
     const why = unsupportedReason(lab, scenario.name, context.options);
     throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}: ${why}`);
@@ -197,6 +228,12 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   let nextIndex = 0;
   let done = 0;
   let lastReport = 0;
+  const faults = scheduleFaults(nemeses, options.faultSchedule ?? {}, {
+    now,
+    record: (op) => history.push(op),
+    planned: requests.length,
+    namespace: context.namespace,
+  });
 
   const signal = options.signal;
   const client = async (process: number, session: LabSession) => {
@@ -222,6 +259,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
       op.completedAt = now();
       tally.add(op);
       done++;
+      faults.progress(done);
       if (options.onProgress && (done === requests.length || op.completedAt - lastReport > 100)) {
         lastReport = op.completedAt;
         options.onProgress({ done, total: requests.length, violations: tally.violations });
@@ -234,6 +272,8 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   try {
     finished = await (signal ? Promise.race([clients, graceAfter(signal).then(() => false)]) : clients);
   } finally {
+    // A fault still on ends before the state is read: paused nodes continue, killed ones restart.
+    await faults.finish();
     // Operations still in flight after the grace: their effect is unknown, and they stay so.
     for (const op of history) {
       if (op.outcome) continue;
@@ -243,16 +283,20 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     await Promise.allSettled(sessions.map((s) => s.close()));
   }
   const durationMs = now();
-  history.sort((a, b) => a.index - b.index);
-  const interrupted = !finished || history.length < requests.length;
+  // Invocation order; a client op's index already follows it, a fault's start or stop falls among them.
+  history.sort((a, b) => a.invokedAt - b.invokedAt || a.index - b.index);
+  const issued = history.filter((op) => !isNemesisOp(op)).length;
+  const interrupted = !finished || issued < requests.length;
 
   const checker = options.checker ?? allCheckers;
-  // The scenario's exact outcome is a promise about the whole run; a partial run is held to the rest.
-  const expected = interrupted ? {} : scenario.expected;
+  // The scenario's exact outcome is a promise about the whole run, without faults that cost
+  // operations; a partial run, or one with such faults, is held to the rest.
+  const expected = interrupted || nemeses.some((n) => n.costsOperations) ? {} : scenario.expected;
   let finalState: RunResult['finalState'] = { accounts: [], items: [] };
   let verdict: Verdict;
   let finalStateError: string | undefined;
   let checkMs = 0;
+  let unknownOutcomes: UnknownOutcomes | undefined;
   try {
     const reads = Promise.all([store.readState(), store.readLedger()]);
     const [final, ledger] = interrupted
@@ -260,6 +304,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
       : await reads;
     finalState = final;
     const checkStarted = performance.now();
+    unknownOutcomes = resolveUnknowns(history, ledger);
     verdict = checker.check({ initial: initialState, final, history, ledger, expected });
     checkMs = performance.now() - checkStarted;
   } catch (error) {
@@ -287,16 +332,19 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     startedAt,
     verdict,
     expectation,
+    ...(rule ? { expectationReason: rule.why } : {}),
     matchesExpectation,
     expected: scenario.expected,
     ...computeStats(history, durationMs),
     initialState,
     finalState,
     history,
+    faults: faultWindows(history),
     interrupted,
     plannedOps: requests.length,
     checkMs: Math.round(checkMs * 10) / 10,
     ...(finalStateError === undefined ? {} : { finalStateError }),
+    ...(unknownOutcomes === undefined ? {} : { unknownOutcomes }),
   };
 };
 

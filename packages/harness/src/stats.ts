@@ -1,6 +1,6 @@
 import type { FailReason } from '@concurrency-lab/model';
 import hdr from 'hdr-histogram-js';
-import type { History } from './history/op.ts';
+import { type History, isNemesisOp } from './history/op.ts';
 
 export interface OutcomeCounts {
   readonly ok: number;
@@ -51,7 +51,11 @@ export interface RunStats {
 
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
 
-export const countOutcomes = (history: History): OutcomeCounts => {
+/** The clients' operations: a fault's start and stop are no client's, and no statistic counts them. */
+const clientOps = (history: History): History => history.filter((op) => !isNemesisOp(op));
+
+export const countOutcomes = (all: History): OutcomeCounts => {
+  const history = clientOps(all);
   let ok = 0;
   let info = 0;
   const fail: Partial<Record<FailReason, number>> = {};
@@ -75,7 +79,8 @@ const percentileMs = (histogram: ReturnType<typeof microsecondHistogram>, p: num
   Math.min(round(histogram.getValueAtPercentile(p) / 1000, 3), maxMs);
 
 /** Counts, throughput and latency percentiles of a finished history (latency in µs buckets). */
-export const computeStats = (history: History, durationMs: number): RunStats => {
+export const computeStats = (all: History, durationMs: number): RunStats => {
+  const history = clientOps(all);
   const histogram = microsecondHistogram();
   const waits = microsecondHistogram();
   let maxLatencyMs = 0;

@@ -69,7 +69,7 @@ describe('runScenario', () => {
     expect(widened.matchesExpectation).toBe(true);
   });
 
-  it('turns an exception into info (effect unknown) and keeps going; the checkers reconcile it', async () => {
+  it('turns an exception into info (effect unknown) and keeps going; the ledger resolves it to an exact verdict', async () => {
     const result = await runScenario({
       lab: memoryLab({ throwEvery: 10 }),
       scenario: withdrawStorm({ balance: 100, count: 80 }),
@@ -82,10 +82,11 @@ describe('runScenario', () => {
       type: 'info',
       error: 'connection reset after commit',
     });
-    // The thrown withdrawals did take effect: the ledger shows it, conservation allows it,
-    // and the exact-count check cannot decide, so the verdict is unknown rather than false.
-    expect(result.verdict.valid).toBe('unknown');
-    expect(result.verdict.violations).toEqual([]);
+    // The thrown withdrawals did take effect: looked up in the ledger by op id, each counts as the
+    // change it was, so the verdict is exact (true), while the history still says info.
+    expect(result.unknownOutcomes).toEqual({ unknown: 5, applied: 5, notApplied: 0, unresolved: 0 });
+    expect(result.history.filter((op) => op.resolution === 'applied')).toHaveLength(5);
+    expect(result.verdict).toMatchObject({ valid: true, violations: [] });
   });
 
   it('answers invalid_amount before the lab sees anything but a positive safe integer', async () => {

@@ -3,7 +3,9 @@ import {
   allCheckers,
   type Checker,
   countByReplica,
+  type FaultSchedule,
   judgeCriteria,
+  type Nemesis,
   type Progress,
   type RunResult,
   replicaOfClient,
@@ -34,6 +36,9 @@ export interface HttpScenarioRun {
   readonly raceWindowMs: number;
   readonly onProgress?: (progress: Progress) => void;
   readonly signal?: AbortSignal;
+  /** Faults acting on what the run started (its replicas, its services), and when. */
+  readonly nemeses?: readonly Nemesis[];
+  readonly faultSchedule?: FaultSchedule;
 }
 
 /** Sockets per replica: one per client sharing it, as each in-process client has its own connection, capped. */
@@ -78,7 +83,12 @@ const serverContention = async (
   lab: string,
   ok: number,
 ): Promise<RunResult['contention']> => {
-  const checks = await Promise.all(urls.map((baseUrl) => new HttpLabStore(pools, { baseUrl, lab }).check()));
+  // A replica restarted mid-run (a fault killed it) knows no scenario and counted nothing before its
+  // restart: what it cannot answer is left out, the others are summed.
+  const answers = await Promise.allSettled(
+    urls.map((baseUrl) => new HttpLabStore(pools, { baseUrl, lab }).check()),
+  );
+  const checks = answers.flatMap((answer) => (answer.status === 'fulfilled' ? [answer.value] : []));
   const sum = (pick: (c: (typeof checks)[number]['contention']) => number) =>
     checks.reduce((total, check) => total + pick(check.contention), 0);
   const retries = sum((c) => c.retries);
@@ -131,6 +141,8 @@ export const runScenarioOverHttp = async (run: HttpScenarioRun): Promise<RunResu
       checker: byServerIds(serverIds),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
       ...(run.signal ? { signal: run.signal } : {}),
+      ...(run.nemeses ? { nemeses: run.nemeses } : {}),
+      ...(run.faultSchedule ? { faultSchedule: run.faultSchedule } : {}),
     });
     const history = result.history.map((op) => ({ ...op, id: serverIds.get(op.id) ?? op.id }));
     // An interrupted run's servers may be gone: its contention stays the client side's.

@@ -13,13 +13,24 @@ export type { RunConditions } from './expectation.ts';
 export {
   everyScenario,
   expectationFor,
+  expectationRuleFor,
+  expectationRulesOf,
   expectationsFor,
   supportedScenarios,
   unsupportedReason,
   verdictMatches,
 } from './expectation.ts';
+export type {
+  ExpectationRule,
+  RuleDemonstration,
+  RuleInput,
+  RuleQuantity,
+  RuleTerm,
+  RunFault,
+} from './expectation-rules.ts';
+export { ruleFor, ruleText } from './expectation-rules.ts';
 export type { FailReason } from './fail-reasons.ts';
-export { FAIL_REASON_TABLE, FAIL_REASONS, httpStatusOf, isFailReason } from './fail-reasons.ts';
+export { FAIL_REASON_TABLE, FAIL_REASONS, httpStatusOf, isFailReason, isUndecided } from './fail-reasons.ts';
 export type {
   BasketLine,
   Expectation,
@@ -43,7 +54,7 @@ export type {
   TransferBalances,
 } from './lab.ts';
 export { OP_STEP_NAMES, SCENARIO_NAMES } from './lab.ts';
-export { LabOptionError, resolveLabOptions } from './lab-options.ts';
+export { acceptedValues, LabOptionError, resolveLabOptions } from './lab-options.ts';
 export {
   MAX_BASKET_LINES,
   rejectInvalidBasket,

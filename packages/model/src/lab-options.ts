@@ -1,4 +1,15 @@
-import type { Lab, LabOptionValue, ResolvedLabOptions } from './lab.ts';
+import type { Lab, LabOptionSpec, LabOptionValue, ResolvedLabOptions } from './lab.ts';
+
+/** What a switch accepts: bare (`true` from a flag parser) or spelled out. */
+const SWITCH_VALUES: readonly string[] = ['on', 'off', 'true', 'false'];
+
+/** What an option accepts, as help and error texts say it: `a | b`, `1 to 600000`, or a bare switch. */
+export const acceptedValues = (spec: LabOptionSpec): string =>
+  spec.kind === 'choice'
+    ? spec.choices.join(' | ')
+    : spec.kind === 'integer'
+      ? `${spec.min} to ${spec.max}`
+      : 'a bare switch (off unless given)';
 
 /** A lab option that was not accepted; the message names the option and what is accepted. */
 export class LabOptionError extends Error {
@@ -28,6 +39,13 @@ export const resolveLabOptions = (
     const raw = given[name];
     if (raw === undefined) {
       resolved[name] = spec.default;
+    } else if (spec.kind === 'switch') {
+      if (!SWITCH_VALUES.includes(String(raw))) {
+        throw new LabOptionError(
+          `--${name} is a switch: give it bare (on), or on or off; got ${String(raw)}`,
+        );
+      }
+      resolved[name] = raw === 'off' || raw === 'false' ? 'off' : 'on';
     } else if (spec.kind === 'choice') {
       if (typeof raw !== 'string' || !spec.choices.includes(raw)) {
         throw new LabOptionError(`--${name} must be one of ${spec.choices.join(', ')}; got ${String(raw)}`);

@@ -1,3 +1,4 @@
+import type { ExpectationRule } from './expectation-rules.ts';
 import type { Outcome } from './outcome.ts';
 import type { Account, LedgerEntry, State, StockItem } from './state.ts';
 
@@ -151,6 +152,12 @@ export type LabOptionSpec =
       readonly min: number;
       readonly max: number;
       readonly default: number;
+    }
+  | {
+      /** A bare flag (`--fencing`): resolved to `on` when given, else `off`. */
+      readonly kind: 'switch';
+      readonly description: string;
+      readonly default: 'off';
     };
 
 export interface LabContext {
@@ -182,6 +189,11 @@ export interface Lab {
    * replicas of a service each have their own, so across replicas it protects nothing.
    */
   readonly processLocal?: boolean;
+  /**
+   * When the run's options, knobs or faults make the lab's declared verdict change (a lease shorter
+   * than the critical section is unsafe), as data: see expectationFor and ExpectationRule.
+   */
+  readonly expectRules?: readonly ExpectationRule[];
   /**
    * Set when the strategy has no gap between its read and its write (one statement, one script): why.
    * The race window then has nothing to widen, and a run that asks for one says so.

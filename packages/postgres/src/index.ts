@@ -11,8 +11,6 @@ export {
   PoolSettingError,
   poolSettingsFromEnv,
 } from './lab-pool.ts';
-export type { LedgerChange } from './ledger.ts';
-export { appendLedger } from './ledger.ts';
 export type { BalanceChange, RowChanges, RowStep } from './multi-row.ts';
 export { basketRows, rowOperations, transferRows } from './multi-row.ts';
 export { pingPostgres } from './ping-postgres.ts';

@@ -5,8 +5,11 @@ import { postgresOf } from './service.ts';
 /** Seeds, reads and audits the state of a Postgres-backed lab. */
 export const postgresStore = (ctx: LabContext): LabStore => {
   const { db } = postgresOf(ctx);
-  const readAccounts = () => db.selectFrom('accounts').selectAll().orderBy('id').execute();
-  const readItems = () => db.selectFrom('stock_items').selectAll().orderBy('sku').execute();
+  // Named columns: the state is the model's, not the bookkeeping a strategy adds (the fencing token).
+  const accountColumns = ['id', 'balance', 'version'] as const;
+  const itemColumns = ['sku', 'available', 'reserved', 'version'] as const;
+  const readAccounts = () => db.selectFrom('accounts').select(accountColumns).orderBy('id').execute();
+  const readItems = () => db.selectFrom('stock_items').select(itemColumns).orderBy('sku').execute();
   return {
     async reset(initial: State) {
       await db.transaction().execute(async (trx) => {
@@ -28,10 +31,10 @@ export const postgresStore = (ctx: LabContext): LabStore => {
       return { accounts, items };
     },
     async readAccount(id: number): Promise<Account | undefined> {
-      return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      return db.selectFrom('accounts').select(accountColumns).where('id', '=', id).executeTakeFirst();
     },
     async readItem(sku: string): Promise<StockItem | undefined> {
-      return db.selectFrom('stock_items').selectAll().where('sku', '=', sku).executeTakeFirst();
+      return db.selectFrom('stock_items').select(itemColumns).where('sku', '=', sku).executeTakeFirst();
     },
     async readLedger(): Promise<LedgerEntry[]> {
       const rows = await db.selectFrom('ledger').selectAll().orderBy('seq').execute();

@@ -11,8 +11,15 @@ import {
   type OpContext,
   ok,
 } from '@concurrency-lab/model';
-import { type Kysely, sql } from 'kysely';
-import { appendLedger } from './ledger.ts';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import {
+  claimRow,
+  type FencedRow,
+  type FencingTokens,
+  fenceCondition,
+  isRefusal,
+  withFencingTokens,
+} from './fenced-steps.ts';
 import { type RowChanges, rowOperations } from './multi-row.ts';
 import { underRowLock } from './row-lock-wait.ts';
 import type { LabDatabase } from './schema.ts';
@@ -22,6 +29,12 @@ export interface ReadModifyWriteOptions {
   readonly lockRows?: boolean;
   /** The order a transfer or a basket reads (and, with lockRows, locks) its rows in. Default: id. */
   readonly lockOrder?: LockOrder;
+  /**
+   * Fencing tokens (run the steps inside a lock): each operation takes a token, reads by claiming
+   * the row with it and writes only while no newer token has claimed the row; else `stale_token`.
+   * Default: false.
+   */
+  readonly fencing?: boolean;
 }
 
 /**
@@ -29,25 +42,64 @@ export interface ReadModifyWriteOptions {
  * new value back. Between the read and the write (where `op.raceWindow()` is awaited) nothing stops
  * another client from writing the same row. The naive lab runs them bare; others add protection
  * around them unchanged: a mutex or a lock around each call, or a transaction (with FOR UPDATE, at
- * an isolation level, under an advisory lock) as `db`. A transfer or a basket does the same row by
- * row, in one transaction (all or nothing), so a refusal on its last row undoes the ones before.
+ * an isolation level, under an advisory lock) as `db`, or fencing tokens under a lease-based lock.
+ * A transfer or a basket does the same row by row, in one transaction (all or nothing), so a
+ * refusal on its last row undoes the ones before.
  * Each read and write is reported as a step (`op.step`), where `lab trace` holds the client.
  */
 export const readModifyWrite = (
   db: Kysely<LabDatabase>,
   ctx: LabContext,
-  { lockRows = false, lockOrder = 'id' }: ReadModifyWriteOptions = {},
+  { lockRows = false, lockOrder = 'id', fencing = false }: ReadModifyWriteOptions = {},
 ): LabOperations => {
+  const tokens: FencingTokens = new WeakMap();
+
+  /** The row's current values: read plainly, under FOR UPDATE, or by claiming it with the op's token. */
+  const readRow = async <R>(
+    on: Kysely<LabDatabase>,
+    row: FencedRow,
+    columns: string,
+    op: OpContext,
+  ): Promise<R | ReturnType<typeof fail> | undefined> => {
+    const token = tokens.get(op);
+    if (fencing && token !== undefined) return claimRow<R>(on, row, columns, token);
+    const key = row.table === 'accounts' ? sql`id = ${row.key}` : sql`sku = ${row.key}`;
+    const read = sql<R>`SELECT ${sql.raw(columns)} FROM ${sql.table(row.table)} WHERE ${key}${lockRows ? sql` FOR UPDATE` : sql``}`;
+    const { rows } = lockRows ? await underRowLock(op, () => read.execute(on)) : await read.execute(on);
+    return rows[0];
+  };
+
+  /** The write and its ledger row in one statement, so that a row is there exactly when the change is. */
+  const writeRow = async (
+    on: Kysely<LabDatabase>,
+    row: FencedRow,
+    set: RawBuilder<unknown>,
+    ledger: { subject: string; kind: string; delta: number; resultingValue: number },
+    op: OpContext,
+  ) => {
+    const token = tokens.get(op);
+    const fence = fencing && token !== undefined ? fenceCondition(row, token) : undefined;
+    const key = row.table === 'accounts' ? sql`id = ${row.key}` : sql`sku = ${row.key}`;
+    const { rows } = await sql`
+      WITH changed AS (
+        UPDATE ${sql.table(row.table)} SET ${set}, version = version + 1
+        WHERE ${key} ${fence?.where ?? sql``} RETURNING 1)
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${op.id}, ${ctx.lab}, ${ledger.subject}, ${ledger.kind}, ${ledger.delta}, ${ledger.resultingValue}
+      FROM changed RETURNING 1`.execute(on);
+    return rows.length === 0 && fence ? fence.refused() : undefined;
+  };
+
   const changeBalance: RowChanges['changeBalance'] = async (on, accountId, delta, kind, op) => {
-    const read = on.selectFrom('accounts').select('balance').where('id', '=', accountId);
-    const account = lockRows
-      ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
-      : await read.executeTakeFirst();
+    const row = { table: 'accounts', key: accountId } as const;
+    const account = await readRow<{ balance: number }>(on, row, 'balance', op);
+    if (isRefusal(account)) return account;
     if (!account) return fail('not_found');
-    await op.step?.('read', { balances: { [accountId]: account.balance } });
-    const balance = account.balance + delta;
+    const current = Number(account.balance);
+    await op.step?.('read', { balances: { [accountId]: current } });
+    const balance = current + delta;
     if (balance < 0) return fail('insufficient_funds');
-    if (balance > MAX_VALUE) return limitExceeded(`account ${accountId}`, account.balance, delta);
+    if (balance > MAX_VALUE) return limitExceeded(`account ${accountId}`, current, delta);
     await op.raceWindow();
     return write(on, accountId, balance, delta, kind, op);
   };
@@ -60,17 +112,14 @@ export const readModifyWrite = (
     kind: ChangeKind,
     op: OpContext,
   ) => {
-    await on
-      .updateTable('accounts')
-      .set({ balance, version: sql`version + 1` })
-      .where('id', '=', accountId)
-      .execute();
-    await appendLedger(on, ctx, op, {
-      subject: accountSubject(accountId),
-      kind,
-      delta,
-      resultingValue: balance,
-    });
+    const refused = await writeRow(
+      on,
+      { table: 'accounts', key: accountId },
+      sql`balance = ${balance}`,
+      { subject: accountSubject(accountId), kind, delta, resultingValue: balance },
+      op,
+    );
+    if (refused) return refused;
     await op.step?.('write', { balances: { [accountId]: balance } });
     return ok(balance);
   };
@@ -80,12 +129,10 @@ export const readModifyWrite = (
   const withdrawJoint: RowChanges['withdrawJoint'] = async (on, accountId, partnerId, amount, op) => {
     const balances: Record<number, number> = {};
     for (const id of inLockOrder([accountId, partnerId], lockOrder, accountSubject)) {
-      const read = on.selectFrom('accounts').select('balance').where('id', '=', id);
-      const row = lockRows
-        ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
-        : await read.executeTakeFirst();
+      const row = await readRow<{ balance: number }>(on, { table: 'accounts', key: id }, 'balance', op);
+      if (isRefusal(row)) return row;
       if (!row) return fail('not_found');
-      balances[id] = row.balance;
+      balances[id] = Number(row.balance);
     }
     await op.step?.('read', { balances });
     const mine = balances[accountId] as number;
@@ -95,29 +142,27 @@ export const readModifyWrite = (
   };
 
   const reserve: RowChanges['reserve'] = async (on, sku, qty, kind, op) => {
-    const read = on.selectFrom('stock_items').select(['available', 'reserved']).where('sku', '=', sku);
-    const item = lockRows
-      ? await underRowLock(op, () => read.forUpdate().executeTakeFirst())
-      : await read.executeTakeFirst();
+    const row = { table: 'stock_items', key: sku } as const;
+    const item = await readRow<{ available: number; reserved: number }>(on, row, 'available, reserved', op);
+    if (isRefusal(item)) return item;
     if (!item) return fail('not_found');
-    await op.step?.('read', { about: `${sku}: ${item.available} available` });
-    if (item.available < qty) return fail('out_of_stock');
+    const available = Number(item.available);
+    await op.step?.('read', { about: `${sku}: ${available} available` });
+    if (available < qty) return fail('out_of_stock');
     await op.raceWindow();
-    const after = { available: item.available - qty, reserved: item.reserved + qty };
-    await on
-      .updateTable('stock_items')
-      .set({ ...after, version: sql`version + 1` })
-      .where('sku', '=', sku)
-      .execute();
-    await appendLedger(on, ctx, op, {
-      subject: itemSubject(sku),
-      kind,
-      delta: -qty,
-      resultingValue: after.available,
-    });
+    const after = { available: available - qty, reserved: Number(item.reserved) + qty };
+    const refused = await writeRow(
+      on,
+      row,
+      sql`available = ${after.available}, reserved = ${after.reserved}`,
+      { subject: itemSubject(sku), kind, delta: -qty, resultingValue: after.available },
+      op,
+    );
+    if (refused) return refused;
     await op.step?.('write', { about: `${sku}: ${after.available} available` });
     return ok(after);
   };
 
-  return rowOperations(db, { changeBalance, reserve, withdrawJoint }, lockOrder);
+  const steps = rowOperations(db, { changeBalance, reserve, withdrawJoint }, lockOrder);
+  return fencing ? withFencingTokens(db, tokens, steps) : steps;
 };

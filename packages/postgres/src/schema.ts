@@ -8,6 +8,8 @@ export interface AccountsTable {
   id: number;
   balance: number;
   version: ColumnType<number, number | undefined, number>;
+  /** The newest fencing token that used the row (0: none); see fenced-steps.ts. */
+  fence: ColumnType<number, number | undefined, number>;
 }
 
 export interface StockItemsTable {
@@ -15,6 +17,7 @@ export interface StockItemsTable {
   available: number;
   reserved: number;
   version: ColumnType<number, number | undefined, number>;
+  fence: ColumnType<number, number | undefined, number>;
 }
 
 export interface LedgerTable {

@@ -22,7 +22,10 @@ export interface RedisNode {
   pause(): void;
   /** SIGCONT after `pause()`. */
   resume(): void;
-  /** Stops it if it runs, then starts a fresh, empty one on the same port (same URL). */
+  /**
+   * Stops it if it runs, then starts it again on the same port (same URL): empty, or, for a node
+   * started with `persist`, with every write it had acknowledged.
+   */
   restart(): Promise<void>;
 }
 
@@ -33,6 +36,11 @@ export interface StartRedisOptions {
   readonly searchPath?: string;
   /** How long a node may take to answer PING (default 10000 ms). */
   readonly startTimeoutMs?: number;
+  /**
+   * Keep an append-only file across a kill and a restart (a node that holds a lab's state: nothing
+   * acknowledged may be lost to a crash). Default false: a restarted node is empty, as Redlock's are.
+   */
+  readonly persist?: boolean;
 }
 
 const STOP_GRACE_MS = 5_000;
@@ -68,6 +76,7 @@ class LocalRedisNode implements RedisNode {
   readonly port: number;
   readonly #program: string;
   readonly #startTimeoutMs: number;
+  readonly #persist: boolean;
   #child: ChildProcess | undefined;
   #exited: Promise<unknown> = Promise.resolve();
   #dir: string | undefined;
@@ -75,10 +84,11 @@ class LocalRedisNode implements RedisNode {
   #output = '';
   readonly #cleanup = { killNow: () => this.#killNow() };
 
-  constructor(program: string, port: number, startTimeoutMs: number) {
+  constructor(program: string, port: number, startTimeoutMs: number, persist: boolean) {
     this.#program = program;
     this.port = port;
     this.#startTimeoutMs = startTimeoutMs;
+    this.#persist = persist;
   }
 
   get url(): string {
@@ -97,10 +107,11 @@ class LocalRedisNode implements RedisNode {
   /** Spawns redis-server and resolves once it answers PING; throws with its output if it does not. */
   async start(): Promise<void> {
     if (this.#child) return;
-    // Nothing is persisted (no RDB snapshots, no AOF); the folder only keeps redis-server's working
-    // directory out of ours, and is removed when the node stops.
-    const dir = mkdtempSync(join(tmpdir(), 'concurrency-lab-redis-'));
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    // No RDB snapshots; an append-only file only with `persist` (written before each reply, so a
+    // killed process loses nothing it acknowledged). The folder is removed when the node stops.
+    const dir = this.#dir ?? mkdtempSync(join(tmpdir(), 'concurrency-lab-redis-'));
+    const aof = this.#persist ? ['yes', '--appendfsync', 'everysec'] : ['no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', ...aof];
     args.push('--dir', dir, '--loglevel', 'warning', '--logfile', '', '--daemonize', 'no');
     const child = SETPRIV
       ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', this.#program, ...args], {
@@ -154,6 +165,12 @@ class LocalRedisNode implements RedisNode {
   }
 
   async stop(): Promise<void> {
+    await this.#terminate();
+    this.#removeDir();
+  }
+
+  /** SIGTERM, then SIGKILL after STOP_GRACE_MS; a persistent node's folder stays for its restart. */
+  async #terminate(): Promise<void> {
     const child = this.#child;
     if (!child) return;
     // Waiting for its exit must keep this process alive (start() unreferenced the child).
@@ -193,7 +210,7 @@ class LocalRedisNode implements RedisNode {
   }
 
   async restart(): Promise<void> {
-    await this.stop();
+    await this.#terminate();
     await this.start();
   }
 
@@ -208,12 +225,18 @@ class LocalRedisNode implements RedisNode {
       }
     }
     this.#forget();
+    this.#removeDir();
   }
 
+  /** The process is gone; a persistent node's folder stays (and its exit hook, to remove it) until stop(). */
   #forget(): void {
-    forgetOnExit(this.#cleanup);
     this.#child = undefined;
     this.#paused = false;
+    if (!this.#persist) this.#removeDir();
+  }
+
+  #removeDir(): void {
+    forgetOnExit(this.#cleanup);
     if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
     this.#dir = undefined;
   }
@@ -222,10 +245,10 @@ class LocalRedisNode implements RedisNode {
 const PORT_ATTEMPTS = 3;
 
 /** Starts one node on a free port; a port taken between the probe and the start is retried. */
-const startOne = async (program: string, startTimeoutMs: number): Promise<RedisNode> => {
+const startOne = async (program: string, startTimeoutMs: number, persist: boolean): Promise<RedisNode> => {
   let lastError: unknown;
   for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-    const node = new LocalRedisNode(program, await freeLoopbackPort(), startTimeoutMs);
+    const node = new LocalRedisNode(program, await freeLoopbackPort(), startTimeoutMs, persist);
     try {
       await node.start();
       return node;
@@ -238,7 +261,8 @@ const startOne = async (program: string, startTimeoutMs: number): Promise<RedisN
 };
 
 /**
- * Starts `count` independent redis-server processes on free loopback ports, without persistence,
+ * Starts `count` independent redis-server processes on free loopback ports, without persistence
+ * unless `persist`,
  * and resolves once each answers PING. They are killed when this process exits, is interrupted or
  * crashes. Throws RedisServerNotFoundError, which says how to fix it, when redis-server is missing.
  */
@@ -253,7 +277,9 @@ export const startRedisNodes = async (
     options.searchPath,
   );
   const started = await Promise.allSettled(
-    Array.from({ length: count }, () => startOne(program, options.startTimeoutMs ?? 10_000)),
+    Array.from({ length: count }, () =>
+      startOne(program, options.startTimeoutMs ?? 10_000, options.persist ?? false),
+    ),
   );
   const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result) => result.status === 'rejected');

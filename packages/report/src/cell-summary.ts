@@ -55,6 +55,8 @@ export interface Cell {
   readonly fail: Spread;
   readonly failByReason: Readonly<Record<string, Spread>>;
   readonly info: Spread;
+  /** Of the info operations, those the ledger showed had taken effect; undefined when a run did not record it. */
+  readonly infoApplied: Spread | undefined;
   readonly total: Spread;
   readonly throughput: Spread;
   readonly p50: Spread;
@@ -235,6 +237,7 @@ const summarizeCell = (row: LabRow, scenario: string, reportRuns: readonly Repor
     fail: of((run) => sum(Object.values(run.counts.fail))),
     failByReason,
     info: of((run) => run.counts.info),
+    infoApplied: spreadIfAll(runs, (run) => run.unknownOutcomes?.applied),
     total: of((run) => run.counts.total),
     throughput: of((run) => run.throughputOpsPerSec),
     p50: of((run) => run.latencyMs.p50),

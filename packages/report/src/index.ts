@@ -82,3 +82,4 @@ export { expectedText } from './report-sections.ts';
 export type { WritePagesOptions, WrittenPages } from './report-writer.ts';
 export { readableJson, writeReportJson, writeReportPages } from './report-writer.ts';
 export { timelineOf } from './run-timeline.ts';
+export { unknownOutcomesText } from './unknown-outcomes-text.ts';

@@ -72,6 +72,11 @@ export const DETAIL_COLUMNS: readonly ReportColumn[] = [
     (cell) => cell.info,
   ),
   spreadColumn(
+    'info applied',
+    'Of the info operations, those that had taken effect: after the run each is looked up in the ledger by its op id, and the checks count it as what it was (the rest had not).',
+    (cell) => cell.infoApplied,
+  ),
+  spreadColumn(
     'ops/s',
     'Throughput: completed operations per second of wall-clock time, all clients together.',
     (cell) => cell.throughput,

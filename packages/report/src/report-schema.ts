@@ -105,6 +105,10 @@ export const runJsonSchema = z.object({
   }),
   /** Knobs given that the lab has no use for, with why (the race window of a lab with no gap). */
   notApplicable: z.record(z.string(), z.string()).default({}),
+  /** How the info operations resolved in the ledger; absent before it was recorded. */
+  unknownOutcomes: z
+    .object({ unknown: count, applied: count, notApplied: count, unresolved: count })
+    .optional(),
   initialState: stateSchema,
   finalState: stateSchema,
   /** Runs over HTTP only (`--http`). */
@@ -187,7 +191,7 @@ export const timelineSchema = z.object({
   outcome: z.array(z.string()),
   retries: z.array(count),
   waitMs: z.array(measure),
-  /** Fault windows of the run (a nemesis active from `fromMs` to `toMs`); none yet. */
+  /** Fault windows of the run (a nemesis active from `fromMs` to `toMs`). */
   faults: z.array(z.object({ name: z.string(), fromMs: measure, toMs: measure })).default([]),
 });
 

@@ -1,4 +1,4 @@
-import type { History } from '@concurrency-lab/harness';
+import { faultWindows, type History, isNemesisOp } from '@concurrency-lab/harness';
 import { TIMELINE_MAX_POINTS, type Timeline } from './report-schema.ts';
 
 /** To 0.01 ms: finer says nothing on a chart and costs bytes in report.json. */
@@ -7,9 +7,11 @@ const rounded = (ms: number) => Math.round(ms * 100) / 100;
 /**
  * A run's operations for the latency-over-time chart: at most `max`, taken evenly over the
  * invocation order so that the start, the middle and the end of the run are all there.
- * Operations that never completed (an interrupted run) are left out.
+ * Operations that never completed (an interrupted run) are left out; a fault's start and stop are
+ * not operations here but its window, drawn behind them.
  */
-export const timelineOf = (history: History, max = TIMELINE_MAX_POINTS): Timeline => {
+export const timelineOf = (all: History, max = TIMELINE_MAX_POINTS): Timeline => {
+  const history = all.filter((op) => !isNemesisOp(op));
   const done = [...history]
     .filter((op) => op.completedAt !== undefined)
     .sort((a, b) => a.invokedAt - b.invokedAt);
@@ -26,6 +28,10 @@ export const timelineOf = (history: History, max = TIMELINE_MAX_POINTS): Timelin
     ),
     retries: picked.map((op) => op.retries),
     waitMs: picked.map((op) => rounded(op.waitedMs)),
-    faults: [],
+    faults: faultWindows(all).map((fault) => ({
+      name: fault.arg === undefined ? fault.name : `${fault.name}:${fault.arg}`,
+      fromMs: rounded(fault.fromMs),
+      toMs: rounded(fault.toMs ?? fault.fromMs),
+    })),
   };
 };

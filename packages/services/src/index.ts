@@ -1,4 +1,8 @@
+export { FAULTS } from './faults/fault-catalog.ts';
+export { faultContextFor, faultTargetProblem } from './faults/fault-context.ts';
 export { freshNamespace } from './namespace.ts';
+export type { ToxiProxy, ToxiproxyServer } from './network/toxiproxy-server.ts';
+export { startToxiproxy, TOXIPROXY_VERSION, toxiproxyBinary } from './network/toxiproxy-server.ts';
 export type { RunLabOptions } from './run-lab.ts';
 export { runLab } from './run-lab.ts';
 export type { ServiceEndpoints, ServiceState, ServiceStates } from './service-health.ts';

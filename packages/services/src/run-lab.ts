@@ -1,4 +1,7 @@
 import {
+  type FaultRequest,
+  type FaultSchedule,
+  faultNemeses,
   type Nemesis,
   type Progress,
   type RunResult,
@@ -6,6 +9,9 @@ import {
   type Scenario,
 } from '@concurrency-lab/harness';
 import { type Lab, type ResolvedLabOptions, resolveLabOptions } from '@concurrency-lab/model';
+import { faultContextFor } from './faults/fault-context.ts';
+import { freshNamespace } from './namespace.ts';
+import { networkRoutesFor } from './network/network-routes.ts';
 import type { ServiceHub } from './service-hub.ts';
 
 export interface RunLabOptions {
@@ -23,6 +29,10 @@ export interface RunLabOptions {
   readonly signal?: AbortSignal;
   /** The run's namespace (its schema is schemaNameFor(namespace)); default: a fresh one. */
   readonly namespace?: string;
+  /** Faults to inject (parseFaults), each a nemesis acting on what this run started. */
+  readonly faults?: readonly FaultRequest[];
+  /** When they start and stop (default: by the run's progress). */
+  readonly faultSchedule?: FaultSchedule;
 }
 
 /**
@@ -30,11 +40,20 @@ export interface RunLabOptions {
  * run's schema and keys are removed), whether it ran to its end, was interrupted or failed.
  */
 export const runLab = async (hub: ServiceHub, run: RunLabOptions): Promise<RunResult> => {
-  const { namespace, ...rest } = run;
+  const { namespace = freshNamespace(run.lab.name), faults = [], ...rest } = run;
   const options = run.options ?? resolveLabOptions(run.lab, {});
-  const prepared = await hub.prepare(run.lab, { options, ...(namespace === undefined ? {} : { namespace }) });
+  const routes = await networkRoutesFor(hub, run.lab, faults, namespace);
+  const prepared = await hub.prepare(run.lab, { options, namespace, urls: routes.urls });
   try {
-    return await runScenario({ ...rest, context: prepared.context });
+    const faulty =
+      faults.length === 0
+        ? []
+        : faultNemeses(faults, {
+            ...(await faultContextFor(hub, run.lab, options, namespace)),
+            proxies: routes.proxies,
+          });
+    const nemeses = [...(run.nemeses ?? []), ...faulty];
+    return await runScenario({ ...rest, context: prepared.context, nemeses });
   } finally {
     await prepared.release();
   }

@@ -14,6 +14,7 @@ import {
   stopRedisNodes,
 } from '@concurrency-lab/redis';
 import { freshNamespace } from './namespace.ts';
+import { startToxiproxy, type ToxiproxyServer } from './network/toxiproxy-server.ts';
 import { connectRedisService, connectRedlockService } from './redis-services.ts';
 
 export interface PreparedRun {
@@ -29,11 +30,17 @@ export interface PrepareOptions {
   readonly namespace?: string;
   /** Keep the run's schema and Redis keys after release (the server's state outlives a request). */
   readonly keep?: boolean;
+  /** Where to connect instead of the hub's own URLs (a network proxy in front of a store). */
+  readonly urls?: {
+    readonly postgres?: string;
+    readonly redis?: string;
+    readonly redlock?: readonly string[];
+  };
 }
 
 /** Starts nodes once; a failed start is forgotten so that the next run may try again. */
-const startOnce = (count: number, forget: () => void): Promise<RedisNode[]> =>
-  startRedisNodes(count).catch((error: unknown) => {
+const startOnce = (count: number, forget: () => void, persist = false): Promise<RedisNode[]> =>
+  startRedisNodes(count, { persist }).catch((error: unknown) => {
     forget();
     throw error;
   });
@@ -48,6 +55,7 @@ export class ServiceHub {
   #embedded: Promise<EmbeddedServer> | undefined;
   #redisNode: Promise<RedisNode[]> | undefined;
   #redlockNodes: Promise<RedisNode[]> | undefined;
+  #toxiproxy: Promise<ToxiproxyServer> | undefined;
 
   /** Where Postgres is: LAB_DATABASE_URL, or the embedded server (started now if needed). */
   async postgresUrl(): Promise<string> {
@@ -61,9 +69,14 @@ export class ServiceHub {
   async redisUrl(): Promise<string> {
     const fromEnv = process.env.LAB_REDIS_URL;
     if (fromEnv) return checkRedisUrl(fromEnv, 'LAB_REDIS_URL');
-    this.#redisNode ??= startOnce(1, () => {
-      this.#redisNode = undefined;
-    });
+    // Persistent: it holds redis-lua's state, which a crash of the node must not lose (Redlock's nodes hold only locks).
+    this.#redisNode ??= startOnce(
+      1,
+      () => {
+        this.#redisNode = undefined;
+      },
+      true,
+    );
     const [node] = await this.#redisNode;
     if (!node) throw new Error('startRedisNodes(1) returned no node');
     return node.url;
@@ -79,16 +92,29 @@ export class ServiceHub {
     return (await this.#redlockNodes).map((node) => node.url);
   }
 
+  /**
+   * The redis-server nodes this hub started for `lab`'s lock service (redlock's five, or the one of
+   * redis-lock and redis-lua), for faults to act on; undefined when it started none for it.
+   */
+  async startedRedisNodes(lab: Lab): Promise<readonly RedisNode[] | undefined> {
+    const started = lab.needs.includes('redlock')
+      ? this.#redlockNodes
+      : lab.needs.includes('redis')
+        ? this.#redisNode
+        : undefined;
+    return started ? await started : undefined;
+  }
+
   /** Connects every service `lab` needs, in a namespace of its own, and builds its context. */
   async prepare(
     lab: Lab,
-    { options, namespace = freshNamespace(lab.name), keep = false }: PrepareOptions,
+    { options, namespace = freshNamespace(lab.name), keep = false, urls = {} }: PrepareOptions,
   ): Promise<PreparedRun> {
     const releases: Array<() => Promise<void>> = [];
     const services: { -readonly [K in keyof LabServices]: LabServices[K] } = {};
     try {
       // The servers a lab needs start side by side (an embedded Postgres and redis-server nodes each
-      // take a moment); connecting to them follows in order.
+      // take a moment); connecting to them (or to the routes a network fault put in front) follows.
       const [postgresUrl, redisUrl, redlockUrls] = await Promise.all([
         lab.needs.includes('postgres') ? this.postgresUrl() : undefined,
         lab.needs.includes('redis') ? this.redisUrl() : undefined,
@@ -96,7 +122,7 @@ export class ServiceHub {
       ]);
       if (postgresUrl !== undefined) {
         const handle = await connectLabDatabase({
-          url: postgresUrl,
+          url: urls.postgres ?? postgresUrl,
           schema: schemaNameFor(namespace),
           ...(lab.setup?.postgres ? { labMigrations: lab.setup.postgres.migrations } : {}),
         });
@@ -107,12 +133,15 @@ export class ServiceHub {
         });
       }
       if (redisUrl !== undefined) {
-        const redis = await connectRedisService(redisUrl, namespace);
+        const redis = await connectRedisService(urls.redis ?? redisUrl, namespace);
         services.redis = redis.service;
         releases.push(() => redis.release(keep));
       }
       if (redlockUrls !== undefined) {
-        const redlock = await connectRedlockService(redlockUrls, namespace);
+        const redlock = await connectRedlockService(
+          urls.redlock ? [...urls.redlock] : redlockUrls,
+          namespace,
+        );
         services.redlock = redlock.service;
         releases.push(() => redlock.release(keep));
       }
@@ -128,8 +157,20 @@ export class ServiceHub {
     };
   }
 
+  /** The Toxiproxy server of this hub's network faults, started on first use. */
+  toxiproxy(): Promise<ToxiproxyServer> {
+    this.#toxiproxy ??= startToxiproxy().catch((error: unknown) => {
+      this.#toxiproxy = undefined;
+      throw error;
+    });
+    return this.#toxiproxy;
+  }
+
   /** Stops whatever this hub started. */
   async close(): Promise<void> {
+    const toxiproxy = this.#toxiproxy;
+    this.#toxiproxy = undefined;
+    await toxiproxy?.then((server) => server.stop()).catch(() => {});
     const embedded = this.#embedded;
     const started = [this.#redisNode, this.#redlockNodes];
     this.#embedded = undefined;

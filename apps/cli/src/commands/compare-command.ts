@@ -17,6 +17,7 @@ import {
   unusedK6SummariesNote,
 } from '../compare/report-folder.ts';
 import { runMatrix } from '../compare/run-matrix.ts';
+import { addFaultFlags, type FaultFlags, faultCells } from '../fault-flags.ts';
 import { addHttpFlags, type HttpFlags, httpServersFrom } from '../http-flags.ts';
 import { addLabOptionFlags } from '../lab-options.ts';
 import { openFile } from '../open-file.ts';
@@ -25,7 +26,7 @@ import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
 
-interface CompareFlags extends CompareRequest, HttpFlags {
+interface CompareFlags extends CompareRequest, FaultFlags, HttpFlags {
   readonly concurrency?: number;
   readonly repeat: number;
   readonly seed: number;
@@ -77,6 +78,7 @@ export const compareCommand = (): Command => {
     .option('--k6 <dir>', 'folder of k6 JSON summaries to include (copied into <out>/k6)')
     .option('--open', 'open report.html when done (xdg-open), or print where it is');
   addHttpFlags(command);
+  addFaultFlags(command);
   const flags = addLabOptionFlags(command);
   return command.action(async (opts: CompareFlags) => {
     const http = httpServersFrom(opts, opts.raceWindowMs);
@@ -84,7 +86,7 @@ export const compareCommand = (): Command => {
       throw new UsageError(
         '--ops cannot be combined with --http: the server seeds every scenario at its full size only',
       );
-    const plan = planComparison(opts, flags);
+    const plan = faultCells(planComparison(opts, flags), opts, http ?? { kind: 'in-process' });
     const startedAt = new Date();
     const out = userPath(opts.out ?? timestampFolder(startedAt));
     await checkOutputFolder(out, opts.force === true);

@@ -1,5 +1,12 @@
 import { LABS } from '@concurrency-lab/labs';
-import { expectationsFor, type Lab, SCENARIO_NAMES, unsupportedReason } from '@concurrency-lab/model';
+import {
+  expectationRulesOf,
+  expectationsFor,
+  type Lab,
+  ruleText,
+  SCENARIO_NAMES,
+  unsupportedReason,
+} from '@concurrency-lab/model';
 import { Command } from 'commander';
 import { TERMINAL_WIDTH, wrapText } from '../render/wrap-text.ts';
 
@@ -8,7 +15,9 @@ const describeOptions = (lab: Lab): string =>
     .map(([name, spec]) =>
       spec.kind === 'choice'
         ? `--${name} ${spec.choices.join('|')} (default ${spec.default})`
-        : `--${name} ${spec.min}..${spec.max} (default ${spec.default})`,
+        : spec.kind === 'switch'
+          ? `--${name} (a switch, off unless given)`
+          : `--${name} ${spec.min}..${spec.max} (default ${spec.default})`,
     )
     .join(', ');
 
@@ -17,8 +26,7 @@ const describeExpectations = (lab: Lab, options: Readonly<Record<string, string>
   const table = expectationsFor(lab, options);
   const unsafe = SCENARIO_NAMES.filter((s) => table[s] === 'unsafe');
   const safe = SCENARIO_NAMES.filter((s) => table[s] === 'safe');
-  if (unsafe.length === 0)
-    return `safe on every scenario${lab.processLocal ? ' (in one process; unsafe across replicas)' : ''}`;
+  if (unsafe.length === 0) return 'safe on every scenario';
   if (safe.length === 0) return 'unsafe on every scenario';
   return `unsafe on ${unsafe.join(', ')}; safe on ${safe.join(', ')}`;
 };
@@ -44,6 +52,8 @@ const labBlock = (lab: Lab): string[] => {
     ...field('needs', lab.needs.join(', ')),
     ...field('expected', describeExpectations(lab)),
     ...optionRules(lab).flatMap((rule) => field('', rule)),
+    // Conditions of a run that change the verdict (a short lease, a fault, several replicas).
+    ...expectationRulesOf(lab).flatMap((rule) => field('', ruleText(rule))),
     // A scenario the lab cannot run, with the reason it gives (the others are "every scenario" above).
     ...SCENARIO_NAMES.filter((name) => !expectationsFor(lab)[name]).flatMap((name) =>
       field('skips', `${name}: ${unsupportedReason(lab, name)}`),
@@ -65,6 +75,7 @@ export const listCommand = (): Command =>
           summary: lab.summary,
           needs: lab.needs,
           expect: lab.expect,
+          expectRules: expectationRulesOf(lab),
           unsupported: lab.unsupported ?? {},
           options: lab.options ?? {},
         }));

@@ -4,6 +4,7 @@ import { onShutdown } from '@concurrency-lab/lifecycle';
 import { SCENARIO_NAMES, supportedScenarios, unsupportedReason } from '@concurrency-lab/model';
 import { runLab } from '@concurrency-lab/services';
 import { Command } from 'commander';
+import { addFaultFlags, type FaultFlags, faultsFor } from '../fault-flags.ts';
 import { addHttpFlags, type HttpFlags, httpServersFrom } from '../http-flags.ts';
 import { runOverHttp } from '../http-run.ts';
 import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
@@ -14,7 +15,7 @@ import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
 
-interface RunFlags extends HttpFlags {
+interface RunFlags extends FaultFlags, HttpFlags {
   scenario: string;
   concurrency?: number;
   seed: number;
@@ -56,6 +57,7 @@ export const runCommand = (): Command => {
     )
     .option('--history <file>', 'write every operation as JSON Lines to this file')
     .option('--json', 'print one JSON object instead of the report');
+  addFaultFlags(command);
   addHttpFlags(command);
   const flags = addLabOptionFlags(command);
   return command.action(async (labName: string, opts: RunFlags) => {
@@ -70,6 +72,7 @@ export const runCommand = (): Command => {
       );
     }
     const servers = httpServersFrom(opts, opts.raceWindowMs);
+    const planned = faultsFor(lab, options, opts, false, servers ?? { kind: 'in-process' });
     const bar = runProgress();
     // Ctrl-C or SIGTERM: the run stops issuing operations and returns what it did; then, in the
     // shutdown's order, its schema and keys are removed and the services this command started stop,
@@ -91,6 +94,7 @@ export const runCommand = (): Command => {
         raceWindowMs: opts.raceWindowMs,
         onProgress: bar.update,
         signal: controller.signal,
+        ...planned,
       };
       const result = await withServices((hub) =>
         servers

@@ -1,4 +1,11 @@
-import { isScenarioName, type Scenario, scaledScenario, scenarioNamed } from '@concurrency-lab/harness';
+import {
+  type FaultRequest,
+  type FaultSchedule,
+  isScenarioName,
+  type Scenario,
+  scaledScenario,
+  scenarioNamed,
+} from '@concurrency-lab/harness';
 import { labNames } from '@concurrency-lab/labs';
 import {
   SCENARIO_NAMES,
@@ -30,6 +37,9 @@ export interface CompareCell {
   /** The row's label, as the report names it: `pg-transaction (isolation=serializable)`. */
   readonly label: string;
   readonly scenario: Scenario;
+  /** The faults injected into its runs (--fault), and when. */
+  readonly faults?: readonly FaultRequest[];
+  readonly faultSchedule?: FaultSchedule;
 }
 
 /** A lab × scenario pair that does not run, and why. */

@@ -58,7 +58,7 @@ export const runMatrix = async (
     // Repetitions are the outer loop: a slow minute on a noisy machine then spreads over every
     // cell instead of landing on one lab's runs.
     for (let repetition = 1; repetition <= repeat; repetition++) {
-      for (const { planned: p, label: row, scenario } of cells) {
+      for (const { planned: p, label: row, scenario, faults = [], faultSchedule = {} } of cells) {
         const index = runs.length + errors.length + 1;
         const label = `${row} × ${scenario.name}${repeat > 1 ? ` #${repetition}` : ''}`;
         const head = `[${String(index).padStart(String(totalRuns).length)}/${totalRuns}] ${label}`;
@@ -72,6 +72,8 @@ export const runMatrix = async (
             ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
             seed: settings.seed,
             raceWindowMs: settings.raceWindowMs,
+            faults,
+            faultSchedule,
             onProgress: (done: Progress) => progress.update(opsBefore + done.done, label),
           };
           const result = settings.http

@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import {
+  acceptedValues,
   type Expectation,
   expectationFor,
   type Lab,
@@ -65,7 +66,7 @@ const optionLines = (lab: Lab): string[] => {
   const specs = Object.entries(lab.options ?? {});
   if (specs.length === 0) return ['  none'];
   return specs.flatMap(([name, spec]) => {
-    const accepted = spec.kind === 'choice' ? spec.choices.join(' | ') : `${spec.min} to ${spec.max}`;
+    const accepted = acceptedValues(spec);
     const text = `${spec.description}; accepts ${accepted}; default ${spec.default}.`;
     const label = `  --${name}`;
     return wrapText(text, TERMINAL_WIDTH, `${label.padEnd(20)}`, ' '.repeat(20));

@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import type { RunResult, Violation } from '@concurrency-lab/harness';
-import { countOf, formatCount, formatMs, formatShare } from '@concurrency-lab/report';
+import { countOf, formatCount, formatMs, formatShare, unknownOutcomesText } from '@concurrency-lab/report';
 import { criteriaText, replicaLines } from './http-run-lines.ts';
 import { textTable } from './text-table.ts';
 import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
@@ -10,6 +10,14 @@ const good = (text: string) => styleText('green', text);
 const bad = (text: string) => styleText('red', text);
 
 const MAX_LISTED_ACCOUNTS = 10;
+/** One line per fault of the run: when it started and stopped (ms from the run's start), and why it failed if it did. */
+const faultLines = (result: RunResult): string[] =>
+  (result.faults ?? []).map((fault) => {
+    const name = fault.arg === undefined ? fault.name : `${fault.name}:${fault.arg}`;
+    const until = fault.toMs === undefined ? 'not stopped' : `to ${formatMs(fault.toMs)} ms`;
+    const error = fault.error === undefined ? '' : ` (${bad('failed')}: ${fault.error})`;
+    return paragraph(`${bold('Fault')}      `, `${name} from ${formatMs(fault.fromMs)} ms ${until}${error}`);
+  });
 
 const expectedRows = (result: RunResult): string[][] => {
   const { counts, expected, finalState } = result;
@@ -82,6 +90,18 @@ const interruptionLines = (result: RunResult, signal: string | undefined): strin
   return [...lines.flatMap((line) => wrapText(line, TERMINAL_WIDTH)), ''];
 };
 
+/** How the unknown outcomes resolved in the ledger, when there were any. */
+const unknownLines = (result: RunResult): string[] =>
+  result.unknownOutcomes && result.unknownOutcomes.unknown > 0
+    ? [
+        '',
+        paragraph(
+          `${bold('Unknown')}    `,
+          `${unknownOutcomesText(result.unknownOutcomes)} (each looked up in the ledger by its op id; the checks count it as what it was)`,
+        ),
+      ]
+    : [];
+
 /** A labelled paragraph of the report, its lines after the first under the text, not the label. */
 const paragraph = (label: string, text: string): string =>
   wrapText(text, TERMINAL_WIDTH, label, ' '.repeat(11)).join('\n');
@@ -124,8 +144,9 @@ const deadlockText = (c: RunResult['contention']): string =>
  * `signal` names what interrupted it.
  */
 export const renderRunReport = (result: RunResult, title?: string, signal?: string): string => {
+  // A switch shows as given (`--fencing`), or not at all when off.
   const options = Object.entries(result.options)
-    .map(([k, v]) => ` --${k} ${v}`)
+    .map(([k, v]) => (v === 'on' ? ` --${k}` : v === 'off' ? '' : ` --${k} ${v}`))
     .join('');
   const violations =
     result.verdict.violations.length === 0
@@ -142,8 +163,10 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
       `${bold('Scenario')}   `,
       `${result.scenario}${overHttpText(result)}, ${formatCount(result.concurrency)} clients, seed ${result.seed}, ${raceWindowText(result)}`,
     ),
+    ...faultLines(result),
     '',
     textTable(expectedRows(result), '  '),
+    ...unknownLines(result),
     '',
     bold('Violations'),
     ...violations,
@@ -158,6 +181,14 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     ),
     '',
     `${bold('Verdict')}    ${verdictLine(result)}`,
+    ...(result.expectationReason
+      ? [
+          paragraph(
+            `${bold('Why')}        `,
+            `${result.expectation} with these settings: ${result.expectationReason}`,
+          ),
+        ]
+      : []),
   ].join('\n');
 };
 

@@ -48,7 +48,13 @@ export const addCheckRoute = (router: IRouter, { labs, replica }: CheckRouteOpti
     const [final, ledger] = await Promise.all([served.store.readState(), served.store.readLedger()]);
     // A truncated history would be taken for missing ops: check from the ledger alone then.
     const local = history === 'ledger' || served.history.truncated ? undefined : served.history.ops;
-    const { verdict, coverage } = checkWithLedger({ scenario, final, ledger, local, replicas });
+    const { verdict, coverage, unknownOutcomes } = checkWithLedger({
+      scenario,
+      final,
+      ledger,
+      local,
+      replicas,
+    });
     const expectation = expectationFor(served.lab, scenario.name, {
       options: served.context.options,
       replicas,
@@ -64,6 +70,7 @@ export const addCheckRoute = (router: IRouter, { labs, replica }: CheckRouteOpti
       expectation: expectation ?? null,
       matchesExpectation: expectation === undefined ? null : verdictMatches(expectation, verdict.valid),
       coverage: { ...coverage, historyTruncated: served.history.truncated },
+      unknownOutcomes,
       expected: scenario.expected,
       initialState: scenario.initialState,
       finalState: final,

@@ -2,7 +2,7 @@ import { changesOf, type History } from '../history/op.ts';
 import { type Checker, ViolationTally } from './verdict.ts';
 
 interface Bounds {
-  /** Sum of the deltas of ok operations. */
+  /** Sum of the deltas of ok operations (and of info ones the ledger shows applied). */
   certain: number;
   /** Sums of the negative and positive deltas of info operations (each may or may not have applied). */
   unknownDown: number;
@@ -30,8 +30,9 @@ const boundsOf = (history: History) => {
   const bySubject = new Map<string, Bounds>();
   const money = noBounds();
   for (const op of history) {
-    if (!op.outcome || op.outcome.type === 'fail') continue;
-    const certain = op.outcome.type === 'ok';
+    // An unknown op resolved from the ledger counts as what it was: a change or none.
+    if (!op.outcome || op.outcome.type === 'fail' || op.resolution === 'not-applied') continue;
+    const certain = op.outcome.type === 'ok' || op.resolution === 'applied';
     let net = 0;
     let touchesMoney = false;
     for (const { subject, delta } of changesOf(op.request)) {
@@ -57,8 +58,8 @@ const rangeOf = (start: number, b: Bounds) => {
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 /**
- * Conservation: final = initial + the deltas of ok operations (an interval when `info` operations
- * may or may not have applied), for every account and item, and for the totals across them: the
+ * Conservation: final = initial + the deltas of ok operations and of `info` ones the ledger shows
+ * applied (resolveUnknowns; an interval only for an `info` left unresolved), for every account and item, and for the totals across them: the
  * money in all accounts moves only by deposits and withdrawals (a transfer changes none), and the
  * units of all items (available + reserved) never change. A final value above the interval is money
  * or stock created (a lost debit); below it, destroyed. Selling more than there was is `oversold`.
@@ -71,7 +72,7 @@ export const conservationChecker: Checker = {
     const compare = (subject: string, start: number, end: number, unit: 'money' | 'stock') => {
       const b = bySubject.get(subject) ?? noBounds();
       const { low, high, text } = rangeOf(start, b);
-      const story = `${subject} started at ${start}, ${b.okCount} ok changes sum to ${b.certain}, so it must end at ${text}; it ends at ${end}`;
+      const story = `${subject} started at ${start}, ${b.okCount} changes that took effect sum to ${b.certain}, so it must end at ${text}; it ends at ${end}`;
       if (end > high) tally.add(`${unit}-created`, story, end - high);
       else if (end < low) tally.add(`${unit}-destroyed`, story, low - end);
       else if (low !== high) tally.undecided();

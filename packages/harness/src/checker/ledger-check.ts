@@ -2,6 +2,7 @@ import type { LedgerEntry, State } from '@concurrency-lab/model';
 import type { ExpectedOutcome, Scenario } from '../generator/scenario.ts';
 import type { History, Op, OpRequest, OpValue } from '../history/op.ts';
 import { allCheckers } from './all-checkers.ts';
+import { resolveUnknowns, type UnknownOutcomes } from './unknown-resolution.ts';
 import type { ComposedVerdict } from './verdict.ts';
 
 export interface LedgerCheckInput {
@@ -29,6 +30,8 @@ export interface CheckCoverage {
 
 export interface LedgerCheckResult {
   readonly verdict: ComposedVerdict;
+  /** How this replica's own `info` operations resolved in the ledger. */
+  readonly unknownOutcomes: UnknownOutcomes;
   readonly coverage: CheckCoverage;
 }
 
@@ -160,6 +163,7 @@ export const checkWithLedger = ({
   const expected: ExpectedOutcome = failCountsChecked
     ? scenario.expected
     : { ...scenario.expected, fail: undefined };
+  const unknownOutcomes = resolveUnknowns(ownOps, ledger);
   const checked = allCheckers.check({
     initial: scenario.initialState,
     final,
@@ -181,6 +185,7 @@ export const checkWithLedger = ({
   };
   return {
     verdict,
+    unknownOutcomes,
     coverage: {
       localOps: ownOps.length,
       ledgerRows: ledger.length,

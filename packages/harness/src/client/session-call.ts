@@ -1,8 +1,8 @@
 import type { LabSession, OpContext, Outcome } from '@concurrency-lab/model';
 import type { OpRequest, OpValue } from '../history/op.ts';
 
-/** A request that goes to a lab's session (reads go to its store). */
-export type ChangeRequest = Exclude<OpRequest, { kind: 'read' }>;
+/** A request that goes to a lab's session (reads go to its store; a fault's start or stop to no lab). */
+export type ChangeRequest = Exclude<OpRequest, { kind: 'read' | 'nemesis' }>;
 
 /** Sends a change to the session operation it names: the client's one step. */
 export const callSession = (

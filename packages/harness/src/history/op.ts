@@ -21,7 +21,23 @@ export type OpRequest =
       readonly partnerId: number;
       readonly amount: number;
     }
-  | { readonly kind: 'read'; readonly accountId: number };
+  | { readonly kind: 'read'; readonly accountId: number }
+  | NemesisRequest;
+
+/**
+ * A fault's start or stop, recorded among the clients' operations (as Jepsen records its nemesis), so
+ * that a reader sees which operations overlapped it; it changes nothing and every checker skips it.
+ */
+export interface NemesisRequest {
+  readonly kind: 'nemesis';
+  readonly phase: 'start' | 'stop';
+  /** The fault's name, as `--fault` takes it (e.g. `kill-redis-nodes`), and its argument if any. */
+  readonly fault: string;
+  readonly arg?: string;
+}
+
+/** The process number of an operation no client ran: a fault's start or stop, a row seen only in the ledger. */
+export const NO_CLIENT = -1;
 
 export type OpKind = OpRequest['kind'];
 
@@ -50,7 +66,15 @@ export interface Op {
   waitedMs: number;
   /** Times the database chose this operation as a deadlock victim. */
   deadlocks: number;
+  /**
+   * For an `info` op, what the ledger said after the run (resolveUnknowns): its change took effect
+   * (`applied`) or did not (`not-applied`). The outcome stays `info`: the client never learned it.
+   */
+  resolution?: UnknownResolution;
 }
+
+/** What the ledger shows of an operation whose outcome the client never learned. */
+export type UnknownResolution = 'applied' | 'not-applied';
 
 export type History = readonly Op[];
 
@@ -81,9 +105,18 @@ export const changesOf = (request: OpRequest): readonly Change[] => {
     case 'basket':
       return request.lines.map((line) => ({ subject: itemSubject(line.sku), delta: -line.qty }));
     case 'read':
+    case 'nemesis':
       return [];
   }
 };
+
+/** Whether a request asks to change state: not a read, not a fault's start or stop. */
+export const isChange = (request: OpRequest): request is Exclude<OpRequest, { kind: 'read' | 'nemesis' }> =>
+  request.kind !== 'read' && request.kind !== 'nemesis';
+
+/** Whether an operation is a fault's start or stop rather than a client's. */
+export const isNemesisOp = (op: Op): op is Op & { readonly request: NemesisRequest } =>
+  op.request.kind === 'nemesis';
 
 /** A value an ok operation reports for one subject: the balance, or the available count, after it. */
 export interface ReportedValue {
@@ -94,7 +127,7 @@ export interface ReportedValue {
 /** Every balance or available count an ok change reports, by subject; none for a read or a non-ok op. */
 export const reportedValues = (op: Op): readonly ReportedValue[] => {
   const { request, outcome } = op;
-  if (outcome?.type !== 'ok' || request.kind === 'read') return [];
+  if (outcome?.type !== 'ok' || !isChange(request)) return [];
   const value = outcome.value;
   switch (request.kind) {
     case 'withdraw':
@@ -124,14 +157,14 @@ export const reportedValues = (op: Op): readonly ReportedValue[] => {
   }
 };
 
-export const isChange = (request: OpRequest): boolean => request.kind !== 'read';
-
 const callOf = (r: OpRequest): string => {
   switch (r.kind) {
     case 'reserve':
       return `reserve(${r.sku}, ${r.qty})`;
     case 'read':
       return `read(${r.accountId})`;
+    case 'nemesis':
+      return `nemesis ${r.phase} ${r.fault}${r.arg === undefined ? '' : `:${r.arg}`}`;
     case 'transfer':
       return `transfer(${r.from} → ${r.to}, ${r.amount})`;
     case 'basket':

@@ -8,8 +8,22 @@ import type { Op } from '../history/op.ts';
  */
 export interface Nemesis {
   readonly name: string;
+  /** The argument it was given (`--fault name:arg`), recorded with its start and stop. */
+  readonly arg?: string;
+  /**
+   * Operations may fail or end unknown while it is on (a node down, a connection cut): the run is then
+   * held to every invariant, but not to the scenario's exact counts of ok and failed operations.
+   */
+  readonly costsOperations?: boolean;
   /** Awaited where a lab calls `op.raceWindow()`: after its read, before its write. */
   betweenReadAndWrite?(op: Op): Promise<void>;
+  /** Begins the fault (kills, pauses, cuts); resolves once it has taken effect. */
+  start?(): Promise<void>;
+  /**
+   * Ends it and undoes what it did to processes (continues what it paused, restarts what it killed);
+   * called once after `start`, also when the run ends or is interrupted first, and must not throw.
+   */
+  stop?(): Promise<void>;
 }
 
 /** Every nemesis's `betweenReadAndWrite`, in order; none when no nemesis acts there. */
