@@ -106,7 +106,23 @@ const benchAgainst = async (
   return rows;
 };
 
+/** `pnpm bench --http`: only the in-process vs HTTP comparison (it needs no reference tool). */
+const httpOnly = async () => {
+  const hub = new ServiceHub();
+  try {
+    const lab = labNamed('update-returning');
+    if (!lab) throw new Error('lab update-returning is not registered');
+    const http = await benchOverHttp(hub, lab);
+    process.stdout.write(
+      `${http.lab} ${http.scenario}: ${http.inProcessOps.toFixed(0)} ops/s in process, ${http.httpOps.toFixed(0)} over HTTP (1 replica), ratio ${http.ratio.toFixed(2)} (target ≥ 0.5)\n`,
+    );
+  } finally {
+    await hub.close();
+  }
+};
+
 const main = async () => {
+  if (process.argv.includes('--http')) return httpOnly();
   const missing = [
     ...((await hasPgbench()) ? [] : ['pgbench (PostgreSQL client tools)']),
     ...(hasRedisBenchmark() ? [] : ['redis-benchmark (Debian: redis-tools)']),

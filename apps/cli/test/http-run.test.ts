@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findConsecutiveFreePorts } from '@concurrency-lab/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LabProcess, startLab } from './lab-process.ts';
-import { runCli } from './run-cli.ts';
+import { runCli, runCliWithEnv } from './run-cli.ts';
 
 // `lab run --http`: the harness's runner, history and checkers driving real replica processes over
 // loopback, with the services the test run provides (test/global-setup.ts).
@@ -134,6 +134,21 @@ describe('lab run --http --target', () => {
     expect(status).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/Starting/);
+  });
+
+  it('refuses --target without the servers’ admin token (exit 2)', () => {
+    const { status, stderr } = runCliWithEnv(
+      { LAB_ADMIN_TOKEN: '' },
+      'run',
+      'update-returning',
+      '--http',
+      '--target',
+      'http://127.0.0.1:8080',
+    );
+    expect(status).toBe(2);
+    expect(stderr).toMatch(
+      /--target needs the servers’ admin token.*--admin-token <token> or set LAB_ADMIN_TOKEN/,
+    );
   });
 
   it('refuses --replicas without --http (exit 2)', () => {
