@@ -17,7 +17,7 @@ import { textTable } from './text-table.ts';
 // run (these machines are shared and noisy, so absolute numbers say little): each Postgres lab
 // against pgbench sending the same statements, redis-lua against redis-benchmark calling the same
 // script by EVALSHA, and the same scenario in process and over HTTP; then the checkers' cost per operation, and the start-up of a whole `lab run`.
-// Sections: throughput, http, checkers, startup (default: all).
+// Sections: throughput, http, checkers, startup (default: all), e.g. `pnpm bench checkers startup`.
 
 const CONCURRENCIES = [1, 8, 32] as const;
 const OPS_PER_RUN: Record<number, number> = { 1: 2000, 8: 5000, 32: 8000 };
@@ -211,7 +211,11 @@ const http = async () => {
 };
 
 const SECTIONS = { throughput, http, checkers, startup } as const;
-const asked = process.argv.slice(2).filter((a) => a !== '--');
+// A section is named bare or as a flag (`pnpm bench http`, `pnpm bench --http`).
+const asked = process.argv
+  .slice(2)
+  .filter((a) => a !== '--')
+  .map((a) => a.replace(/^--/, ''));
 const unknown = asked.filter((a) => !(a in SECTIONS));
 if (unknown.length > 0) {
   say(`unknown bench section ${unknown.join(', ')}; the sections are ${Object.keys(SECTIONS).join(', ')}`);

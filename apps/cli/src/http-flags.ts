@@ -72,7 +72,13 @@ export const httpServersFrom = (flags: HttpFlags, raceWindowMs: number): HttpSer
       '--race-window-ms cannot be given with --target: the race window is the server’s own (its LAB_RACE_WINDOW_MS)',
     );
   const urls = flags.target.split(',').map((raw) => targetUrl(raw.trim(), flags.allowRemote === true));
-  return { kind: 'target', urls, adminToken: flags.adminToken ?? process.env.LAB_ADMIN_TOKEN };
+  const adminToken = flags.adminToken ?? process.env.LAB_ADMIN_TOKEN;
+  // The run starts by seeding the lab through POST /admin/reset, which only the token opens.
+  if (!adminToken)
+    throw new UsageError(
+      '--target needs the servers’ admin token to reset the lab: pass --admin-token <token> or set LAB_ADMIN_TOKEN (their LAB_ADMIN_TOKEN)',
+    );
+  return { kind: 'target', urls, adminToken };
 };
 
 /** Adds the flags of a run over HTTP to `lab run` and `lab compare`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findConsecutiveFreePorts } from '@concurrency-lab/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LabProcess, startLab } from './lab-process.ts';
-import { runCli } from './run-cli.ts';
+import { runCli, runCliWithEnv } from './run-cli.ts';
 
 // `lab run --http`: the harness's runner, history and checkers driving real replica processes over
 // loopback, with the services the test run provides (test/global-setup.ts).
@@ -124,6 +124,47 @@ describe('lab run --http', () => {
   }, 120_000);
 });
 
+describe('lab compare --http', () => {
+  it('runs the matrix over 3 replicas and reports each cell by replica, with its criteria', () => {
+    const out = join(folder, 'compare');
+    const { status, stderr } = runCli(
+      'compare',
+      '--http',
+      '--replicas',
+      '3',
+      '--race-window-ms',
+      '25',
+      '--labs',
+      'mutex,update-returning',
+      '--scenarios',
+      'replicas',
+      '--out',
+      out,
+    );
+    expect(status, stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      runs: Array<{ result: HttpRunJson }>;
+    };
+    expect(report.runs.map((r) => [r.result.lab, r.result.verdict.valid, r.result.http.replicas])).toEqual([
+      ['mutex', false, 3],
+      ['update-returning', true, 3],
+    ]);
+    const markdown = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(markdown).toContain('## Over HTTP');
+    expect(markdown).toMatch(
+      /- \*\*update-returning × replicas\*\*\n {2}- replica 1: \d+ ok, \d+ fail, 0 info/,
+    );
+    expect(markdown).toMatch(/criteria \(stress\): [\d,.]+ ops\/s ≥ 100 [✓✗]/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<section id="over-http">');
+  }, 170_000);
+
+  it('refuses --ops with --http (exit 2): the server seeds scenarios at full size only', () => {
+    const { status, stderr } = runCli('compare', '--http', '--ops', '100', '--out', join(folder, 'no'));
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/--ops cannot be combined with --http/);
+  });
+});
+
 describe('lab run --http --target', () => {
   it.each([
     [['--target', 'http://192.0.2.10:8080'], /not a loopback address.*--allow-remote/],
@@ -134,6 +175,21 @@ describe('lab run --http --target', () => {
     expect(status).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/Starting/);
+  });
+
+  it('refuses --target without the servers’ admin token (exit 2)', () => {
+    const { status, stderr } = runCliWithEnv(
+      { LAB_ADMIN_TOKEN: '' },
+      'run',
+      'update-returning',
+      '--http',
+      '--target',
+      'http://127.0.0.1:8080',
+    );
+    expect(status).toBe(2);
+    expect(stderr).toMatch(
+      /--target needs the servers’ admin token.*--admin-token <token> or set LAB_ADMIN_TOKEN/,
+    );
   });
 
   it('refuses --replicas without --http (exit 2)', () => {

@@ -114,6 +114,10 @@ describe('the HTTP client against the real lab server', () => {
     // checkers, ledger included, accept the HTTP history as they accept an in-process one.
     const ledger = (await served?.store.readLedger()) ?? [];
     expect(new Set(ledger.map((row) => row.opId))).toEqual(new Set(okOps.map((op) => op.id)));
+    // GET /labs/:lab/ledger hands a client the same rows, times as dates.
+    const overHttp = await store.readLedger();
+    expect(overHttp.map((row) => row.opId).sort()).toEqual(ledger.map((row) => row.opId).sort());
+    expect(overHttp.every((row) => row.at instanceof Date && !Number.isNaN(row.at.getTime()))).toBe(true);
     expect(exchanges.filter((e) => e.status === 200).every((e) => e.serverOpId !== undefined)).toBe(true);
     expectEveryCheckerPasses(scenario, await store.readState(), history, ledger);
   });
