@@ -15,7 +15,7 @@ import {
   type State,
   unsupportedReason,
 } from '@concurrency-lab/model';
-import { FAULTS, faultTargetProblem, runLab, ServiceHub } from '@concurrency-lab/services';
+import { FAULTS, faultTargetProblem, runLab, ServiceHub, toxiproxyBinary } from '@concurrency-lab/services';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /** `name[:arg]` as the rules read a fault. */
@@ -143,7 +143,11 @@ export const describeLabConformance = (lab: Lab): void => {
           };
           const expectation = expectationFor(lab, demo.scenario, conditions);
           const title = `${label}: ${expectation} on ${demo.scenario} with ${JSON.stringify(given)}${demo.raceWindowMs ? `, race window ${demo.raceWindowMs} ms` : ''}${demo.faults ? `, --fault ${demo.faults.join(' ')}` : ''} (${rule.why})`;
-          const unreachable = faultTargetProblem(lab, faults);
+          const unreachable =
+            faultTargetProblem(lab, faults) ??
+            (faults.some((fault) => fault.definition.target === 'network') && toxiproxyBinary() === undefined
+              ? 'no Toxiproxy server for the network fault (scripts/toxiproxy.sh builds it; scripts/with-tools runs it)'
+              : undefined);
           const cannot =
             demo.elsewhere ??
             (unreachable === undefined
