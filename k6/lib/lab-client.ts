@@ -5,6 +5,7 @@ import {
   okChanges,
   okReads,
   opDuration,
+  operations,
   statusCounters,
   unexpectedStatus,
 } from './outcome-metrics.ts';
@@ -38,6 +39,7 @@ export const record = (
   kind: 'change' | 'read',
 ): void => {
   opDuration.add(response.timings.duration);
+  operations.add(1);
   const status = String(response.status);
   (statusCounters[status] ?? statusCounters.other)?.add(1);
   if (response.status === 200) {

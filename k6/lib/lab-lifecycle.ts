@@ -30,13 +30,22 @@ export interface CheckAnswer {
 }
 
 /**
+ * The plan's success criteria as k6 thresholds, safe lab or not: the operations' rate, mean and p99.
+ * The summary keeps them apart from the safety thresholds (criteriaMet), since a miss is information.
+ */
+export const criteriaThresholds = ({ criteria }: K6Plan): Record<string, string[]> => ({
+  [metricNames.operations]: [`rate>=${criteria.minThroughputOpsPerSec}`],
+  [metricNames.opDuration]: [`avg<${criteria.maxMeanMs}`, `p(99)<${criteria.maxP99Ms}`],
+});
+
+/**
  * The k6 options of a plan: its executor at its size, bounded in time, with p99 in the summary.
  * When the lab is expected safe, thresholds make the run fail on any violation, any unexpected
  * status, and any departure from the exact outcome; an unsafe lab gets none (it is expected to
  * break, and the summary says whether it did).
  */
 export const optionsFor = (plan: K6Plan, config: RunConfig): Options => {
-  const thresholds: Record<string, string[]> = {};
+  const thresholds: Record<string, string[]> = { ...criteriaThresholds(plan) };
   if (config.expect === 'safe') {
     thresholds[metricNames.violations] = ['count==0'];
     thresholds[metricNames.unexpectedStatus] = ['count==0'];

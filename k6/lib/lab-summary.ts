@@ -1,4 +1,4 @@
-import { type CheckAnswer, fetchCheck, type Violation } from './lab-lifecycle.ts';
+import { type CheckAnswer, criteriaThresholds, fetchCheck, type Violation } from './lab-lifecycle.ts';
 import { COUNTED_STATUSES, metricNames } from './outcome-metrics.ts';
 import { FAIL_REASONS, type FailReason, type K6Plan } from './plans.ts';
 import type { RunConfig } from './run-config.ts';
@@ -101,6 +101,7 @@ export const buildSummary = (plan: K6Plan, config: RunConfig, data: SummaryData)
   const violations = [...(check?.violations ?? []), ...clientViolations];
   const valid: boolean | 'unknown' =
     violations.length > 0 ? false : check?.valid === 'unknown' ? 'unknown' : true;
+  const isCriterion = (name: string, rule: string) => criteriaThresholds(plan)[name]?.includes(rule) === true;
   const thresholds: Record<string, Record<string, boolean>> = {};
   for (const [name, metric] of Object.entries(data.metrics)) {
     if (!metric?.thresholds) continue;
@@ -128,7 +129,14 @@ export const buildSummary = (plan: K6Plan, config: RunConfig, data: SummaryData)
     },
     contention,
     thresholds,
-    thresholdsPassed: Object.values(thresholds).every((rules) => Object.values(rules).every(Boolean)),
+    // The success criteria are information (criteriaMet); the safety thresholds decide thresholdsPassed.
+    thresholdsPassed: Object.entries(thresholds).every(([name, rules]) =>
+      Object.entries(rules).every(([rule, ok]) => ok || isCriterion(name, rule)),
+    ),
+    criteria: plan.criteria,
+    criteriaMet: Object.entries(criteriaThresholds(plan)).every(([name, rules]) =>
+      rules.every((rule) => thresholds[name]?.[rule] !== false),
+    ),
     verdict: { valid, violations },
     matchesExpectation: config.expect === 'safe' ? valid === true : valid === false,
     check: check ?? null,

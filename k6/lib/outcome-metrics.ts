@@ -18,6 +18,8 @@ export const unexpectedStatus = new Counter('lab_unexpected_status');
 export const violations = new Counter('lab_violations');
 /** Latency of the scenario's own operations (not of setup's resets or teardown's check). */
 export const opDuration = new Trend('lab_op_duration', true);
+/** Every operation of the scenario, whatever its answer: its rate is the throughput the criteria ask for. */
+export const operations = new Counter('lab_ops');
 /** Milliseconds from the end of setup() to the start of teardown(): the load phase alone. */
 export const loadDuration = new Gauge('lab_load_ms', true);
 
@@ -36,6 +38,7 @@ export const metricNames = {
   unexpectedStatus: 'lab_unexpected_status',
   violations: 'lab_violations',
   opDuration: 'lab_op_duration',
+  operations: 'lab_ops',
   loadDuration: 'lab_load_ms',
   status: (status: string) => `lab_status_${status}`,
 } as const;

@@ -39,7 +39,21 @@ export interface K6Plan {
   };
   /** Upper bound on the run, so that a stuck server cannot hold a CI run hostage. */
   readonly maxDuration: string;
+  /**
+   * The load-test suite's success criteria (successCriteriaFor in the harness, their one home):
+   * k6 thresholds on the operations' rate, mean and p99; a miss is information, not a verdict.
+   */
+  readonly criteria: {
+    readonly tier: 'basic' | 'stress';
+    readonly minThroughputOpsPerSec: number;
+    readonly maxMeanMs: number;
+    readonly maxP99Ms: number;
+  };
 }
+
+// The copy of the criteria a direct `k6 run` uses; a test pins it to successCriteriaFor.
+const STRESS = { tier: 'stress', minThroughputOpsPerSec: 100, maxMeanMs: 200, maxP99Ms: 1000 } as const;
+const BASIC = { tier: 'basic', minThroughputOpsPerSec: 100, maxMeanMs: 200, maxP99Ms: 500 } as const;
 
 /** Each scenario at the size of the scenario catalog (docs: shared/scenarios.md). */
 export const PLANS: Readonly<Record<K6ScenarioName, K6Plan>> = {
@@ -52,6 +66,7 @@ export const PLANS: Readonly<Record<K6ScenarioName, K6Plan>> = {
     replicas: 1,
     expected: { ok: 5000, fail: { insufficient_funds: 5000 } },
     maxDuration: '3m',
+    criteria: STRESS,
   },
   // 300 buyers, one purchase each, for 100 in stock.
   'flash-sale': {
@@ -62,6 +77,7 @@ export const PLANS: Readonly<Record<K6ScenarioName, K6Plan>> = {
     replicas: 1,
     expected: { ok: 100, fail: { out_of_stock: 200 } },
     maxDuration: '2m',
+    criteria: STRESS,
   },
   // 40 orders over 3 replicas for 10 in stock.
   replicas: {
@@ -72,6 +88,7 @@ export const PLANS: Readonly<Record<K6ScenarioName, K6Plan>> = {
     replicas: 3,
     expected: { ok: 10, fail: { out_of_stock: 30 } },
     maxDuration: '2m',
+    criteria: STRESS,
   },
   // Random deposits, withdrawals and reads: only the invariants are checked.
   mixed: {
@@ -82,6 +99,7 @@ export const PLANS: Readonly<Record<K6ScenarioName, K6Plan>> = {
     replicas: 1,
     expected: {},
     maxDuration: '2m',
+    criteria: BASIC,
   },
 };
 

@@ -4,13 +4,15 @@ import { labNamed } from '@concurrency-lab/labs';
 import { type Lab, type LabContext, resolveLabOptions } from '@concurrency-lab/model';
 import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
 import { ServiceHub } from '@concurrency-lab/services';
+import { benchOverHttp } from './http-bench.ts';
 import { hasPgbench, runPgbench } from './pgbench.ts';
 import { hasRedisBenchmark, runRedisLuaBenchmark } from './redis-lua-bench.ts';
 
 // `pnpm bench`: each lab's throughput on one hot row, as a ratio of a reference tool running the
 // same statements against the same server in the same run: pgbench for the Postgres labs,
 // redis-benchmark (EVALSHA of the same script) for redis-lua. Ratios, not absolute numbers, because
-// these machines are shared and noisy; each side takes the best of two tries.
+// these machines are shared and noisy; each side takes the best of two tries. Then the same
+// scenario in process and over HTTP through one replica: the price of the network path.
 
 const CONCURRENCIES = [1, 8, 32] as const;
 const OPS_PER_RUN: Record<number, number> = { 1: 1500, 8: 4000, 32: 6000 };
@@ -149,6 +151,19 @@ const main = async () => {
         r.ratio.toFixed(2),
       ]),
     ];
+    const http = await benchOverHttp(hub, labOf('update-returning'));
+    table.push(
+      [],
+      ['lab', 'scenario', '', 'in process ops/s', 'HTTP ops/s (1 replica)', 'ratio (target ≥ 0.5)'],
+      [
+        http.lab,
+        http.scenario,
+        '',
+        http.inProcessOps.toFixed(0),
+        http.httpOps.toFixed(0),
+        http.ratio.toFixed(2),
+      ],
+    );
     const widths = table[0]?.map((_, i) => Math.max(...table.map((row) => String(row[i]).length))) ?? [];
     for (const row of table)
       process.stdout.write(`${row.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join('  ')}\n`);

@@ -9,6 +9,7 @@ import type { Lab, ResolvedLabOptions } from '@concurrency-lab/model';
 import { FAULTS, faultTargetProblem } from '@concurrency-lab/services';
 import type { Command } from 'commander';
 import type { ComparePlan } from './compare/compare-plan.ts';
+import type { HttpServers } from './http-flags.ts';
 import { nonNegativeInteger, positiveInteger, UsageError } from './usage-error.ts';
 
 /** What `--fault`, `--fault-at` and `--fault-for` leave in a command's options. */
@@ -63,11 +64,30 @@ export const faultScheduleFrom = (flags: FaultFlags): FaultSchedule => ({
  * a fault that does not apply to the lab, or one whose processes this run would not start.
  * A FaultSpecError of problem `not-applicable` is rethrown as is when `keepNotApplicable` (compare skips the cell).
  */
+/** Where the run's operations run: in this process, or over HTTP in replicas it started (how many) or someone else's. */
+export type FaultRunPlace = { readonly kind: 'in-process' } | HttpServers;
+
+/** Why a fault cannot act on a run in `place`, or undefined. */
+const placeProblem = (fault: FaultRequest, place: FaultRunPlace): string | undefined => {
+  const { name, inProcess, target } = fault.definition;
+  if (target === 'replicas' && (place.kind !== 'started' || place.replicas < 2))
+    return `fault ${name} kills one of the app replicas the run starts: it needs --http --replicas N with N of at least 2`;
+  if (place.kind === 'in-process') return undefined;
+  if (inProcess)
+    return `fault ${name} acts inside the lab's operations, which over HTTP run in the replicas: run it without --http`;
+  if (target === 'network')
+    return `fault ${name} routes the lab's connections to a store through a proxy, which only a run in this process does (the replicas connect directly): run it without --http`;
+  if (place.kind === 'target' && target !== undefined && target !== 'replicas')
+    return `fault ${name} acts only on processes this run starts, and --target servers were started by someone else`;
+  return undefined;
+};
+
 export const faultsFor = (
   lab: Lab,
   options: ResolvedLabOptions,
   flags: FaultFlags,
   keepNotApplicable = false,
+  place: FaultRunPlace = { kind: 'in-process' },
 ): PlannedFaults => {
   let faults: FaultRequest[];
   try {
@@ -77,7 +97,9 @@ export const faultsFor = (
     if (keepNotApplicable && error.problem === 'not-applicable') throw error;
     throw new UsageError(error.message);
   }
-  const problem = faultTargetProblem(lab, faults);
+  const problem =
+    faults.map((fault) => placeProblem(fault, place)).find((why) => why !== undefined) ??
+    faultTargetProblem(lab, faults);
   if (problem !== undefined) {
     if (keepNotApplicable) throw new FaultSpecError('not-applicable', problem);
     throw new UsageError(problem);
@@ -90,7 +112,11 @@ export const faultsFor = (
  * The comparison with the faults in every cell: a cell whose lab the faults do not apply to is
  * skipped with the reason (as an unsupported scenario is); any other problem is a UsageError.
  */
-export const faultCells = (plan: ComparePlan, flags: FaultFlags): ComparePlan => {
+export const faultCells = (
+  plan: ComparePlan,
+  flags: FaultFlags,
+  place: FaultRunPlace = { kind: 'in-process' },
+): ComparePlan => {
   if (flags.fault.length === 0) {
     checkScheduleAlone(flags);
     return plan;
@@ -99,7 +125,7 @@ export const faultCells = (plan: ComparePlan, flags: FaultFlags): ComparePlan =>
   const skipped = [...plan.skipped];
   for (const cell of plan.cells) {
     try {
-      cells.push({ ...cell, ...faultsFor(cell.planned.lab, cell.planned.options, flags, true) });
+      cells.push({ ...cell, ...faultsFor(cell.planned.lab, cell.planned.options, flags, true, place) });
     } catch (error) {
       if (!(error instanceof FaultSpecError)) throw error;
       skipped.push({ label: cell.label, scenario: cell.scenario.name, reason: error.message });

@@ -36,7 +36,7 @@ describe('pnpm lab run --fault: what is not accepted exits 2 before anything run
     [['run', 'redlock', '--fault', 'restart-redis-node:1'], 'fault restart-redis-node takes no argument'],
     [
       ['run', 'update-returning', '--fault', 'kill-redis-nodes:1'],
-      'fault kill-redis-nodes does not apply to lab update-returning: it uses no Redis; faults for update-returning: pause-holder[:<ms>], terminate-backends',
+      'fault kill-redis-nodes does not apply to lab update-returning: it uses no Redis; faults for update-returning: pause-holder[:<ms>], terminate-backends, kill-replica',
     ],
     [
       ['run', 'redis-lock', '--fault', 'restart-redis-node'],
@@ -104,5 +104,46 @@ describe('pnpm lab run --fault: the fault is in the output and in the history', 
     expect(result.verdict.valid).toBe(true);
     expect(result.faults).toEqual([expect.objectContaining({ name: 'pause-holder' })]);
     expect(status).toBe(0);
+  });
+});
+
+describe('pnpm lab run --http --fault kill-replica', () => {
+  it('one replica of two is SIGKILLed: its requests become info, the other keeps serving, no violation', () => {
+    const args = [
+      '--scenario',
+      'flash-sale-basic',
+      '--http',
+      '--replicas',
+      '2',
+      '--fault',
+      'kill-replica',
+      '--json',
+    ];
+    const { stdout, stderr } = runCli('run', 'select-for-update', ...args);
+    expect(stderr).toContain(
+      'replica 2 exited unexpectedly (signal SIGKILL); restarting it, the others keep serving',
+    );
+    const result = JSON.parse(stdout);
+    expect(result.faults).toEqual([expect.objectContaining({ name: 'kill-replica' })]);
+    expect(result.faults[0].error).toBeUndefined();
+    expect(result.verdict.violations).toEqual([]);
+    expect(result.verdict.valid).not.toBe(false);
+    const [first, second] = result.http.byReplica;
+    expect(first.info).toBe(0);
+    expect(first.ok).toBeGreaterThan(0);
+    expect(second.info).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      ['run', 'select-for-update', '--fault', 'kill-replica'],
+      'it needs --http --replicas N with N of at least 2',
+    ],
+    [['run', 'select-for-update', '--http', '--fault', 'kill-replica'], 'it needs --http --replicas N'],
+    [['run', 'redis-lock', '--http', '--replicas', '2', '--fault', 'pause-holder'], 'run it without --http'],
+  ])('lab %j exits 2', (args, message) => {
+    const { status, stderr } = runCli(...args);
+    expect(stderr).toContain(message);
+    expect(status).toBe(2);
   });
 });

@@ -118,7 +118,7 @@ describe('the environment lab k6 hands to k6', () => {
     });
   });
 
-  it("hands k6 the plan built from the scenario's own builder: 40 orders from 40 VUs over 3 replicas, 10 ok", () => {
+  it("hands k6 the plan built from the scenario's own builder: 40 orders from 40 VUs over 3 replicas, 10 ok, stress criteria", () => {
     expect(JSON.parse(k6Environment({ ...run, dashboard: false }, {}).LAB_PLAN ?? '')).toEqual({
       scenario: 'replicas',
       vus: 40,
@@ -127,6 +127,7 @@ describe('the environment lab k6 hands to k6', () => {
       replicas: 3,
       expected: { ok: 10, fail: { out_of_stock: 30 } },
       maxDuration: '2m',
+      criteria: { tier: 'stress', minThroughputOpsPerSec: 100, maxMeanMs: 200, maxP99Ms: 1000 },
     });
   });
 

@@ -1,5 +1,7 @@
 export type { LabAppOptions } from './lab-app.ts';
 export { createLabApp } from './lab-app.ts';
+export type { LabReplicasOptions } from './lab-replicas.ts';
+export { startLabReplicas } from './lab-replicas.ts';
 export type { LabServer } from './lab-server.ts';
 export { startLabServer } from './lab-server.ts';
 export type { HttpReply } from './outcome-response.ts';

@@ -8,6 +8,7 @@ import { addAdminRoutes } from './routes/admin-routes.ts';
 import { addCheckRoute } from './routes/check-route.ts';
 import { addHealthRoutes } from './routes/health-routes.ts';
 import { addLabRoutes } from './routes/lab-routes.ts';
+import { addLedgerRoute } from './routes/ledger-route.ts';
 import type { ServedLabs } from './routes/route-context.ts';
 import { type ServerLog, stderrLog } from './server-log.ts';
 
@@ -46,6 +47,7 @@ export const createLabApp = (options: LabAppOptions): Express => {
   addHealthRoutes(app, { labs, replica, probe: options.probe ?? (async () => ({})) });
   addLabRoutes(app, { labs, readJsonBody, log });
   addCheckRoute(app, { labs, replica });
+  addLedgerRoute(app, { labs });
   addAdminRoutes(app, { labs, adminToken, replica, readJsonBody, log });
   app.use(noRoute);
   app.use(errorHandler({ bodyLimitBytes, log }));

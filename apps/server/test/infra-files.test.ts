@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { K6_ENV } from '@concurrency-lab/k6-scenarios/lib/env-vars.ts';
 import { K6_SCENARIOS } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
+import { labNamed } from '@concurrency-lab/labs';
+import { SCENARIO_NAMES } from '@concurrency-lab/model';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { SERVER_ENV } from '../src/server-config.ts';
@@ -48,6 +50,28 @@ const urlParts = (url: string) => {
 
 type Env = Record<string, string>;
 
+// The harness job runs the lab command; what it reads of the environment, it reads in apps/cli/src.
+const CLI_VARIABLES = variablesIn('apps/cli/src');
+
+/** `${NAME:-default}` (compose's interpolation) as its default; anything else as it is. */
+const withDefault = (arg: string) => /^\$\{[A-Z_]+:-([^}]+)\}$/.exec(arg)?.[1] ?? arg;
+
+/**
+ * A harness job's command: `node <the CLI's entry> run <lab> --scenario <s> --http --target <urls>
+ * --allow-remote`, each part real; returns the target URLs for the caller to match to its services.
+ */
+const harnessTargets = (command: readonly string[]): string[] => {
+  const args = command.map(withDefault);
+  expect(args.slice(0, 3)).toEqual(['node', 'apps/cli/src/bin.ts', 'run']);
+  expect(existsSync(join(root, args[1] as string))).toBe(true);
+  expect(labNamed(args[3] as string), args[3]).toBeDefined();
+  expect(SCENARIO_NAMES).toContain(args[args.indexOf('--scenario') + 1]);
+  expect(args).toContain('--http');
+  // The servers are not on loopback where the job runs: without the opt-in the CLI refuses them.
+  expect(args).toContain('--allow-remote');
+  return (args[args.indexOf('--target') + 1] as string).split(',');
+};
+
 describe('the variables the code reads', () => {
   it('are the ones the server and the k6 scripts document', () => {
     for (const name of Object.keys(SERVER_ENV)) expect(APP_VARIABLES, name).toContain(name);
@@ -60,6 +84,7 @@ describe('infra/compose.yml', () => {
     services: Record<
       string,
       {
+        image?: string;
         environment?: Env;
         ports?: string[];
         command?: string[];
@@ -145,6 +170,19 @@ describe('infra/compose.yml', () => {
     expect(k6?.volumes).toContain('../results/k6:/results');
   });
 
+  it('runs the harness over HTTP (lab run --http --target) against every replica, from the app’s image', () => {
+    const harness = services.harness as { image?: string; command?: string[]; environment?: Env };
+    expect(harness.image).toBe(services['app-1']?.image);
+    const targets = harnessTargets(harness.command ?? []).map(urlParts);
+    expect(targets.map((t) => t.host)).toEqual(apps);
+    for (const target of targets)
+      expect(target.port).toBe(Number(services[target.host]?.environment?.LAB_PORT));
+    for (const variable of Object.keys(harness.environment ?? {}))
+      expect(CLI_VARIABLES, variable).toContain(variable);
+    expect(harness.environment?.LAB_ADMIN_TOKEN).toBeDefined();
+    expect(read('infra/compose.yml')).toMatch(/# [^\n]+\n( {2}# [^\n]+\n)* {2}harness:/);
+  });
+
   it('builds an image whose port and entry point are the app’s', () => {
     const dockerfile = read('infra/app.Dockerfile');
     const port = /LAB_PORT=(\d+)/.exec(dockerfile)?.[1];
@@ -177,6 +215,8 @@ describe('infra/k8s', () => {
       value?: string;
       valueFrom?: { secretKeyRef: { name: string; key: string } };
     }>;
+    image?: string;
+    command?: string[];
     readinessProbe?: { httpGet?: { port: number } };
     livenessProbe?: { httpGet?: { port: number } };
   }
@@ -261,6 +301,58 @@ describe('infra/k8s', () => {
     expect(find('Service', target.host).spec.ports?.[0]?.port).toBe(target.port);
     for (const e of spec.runner.env)
       if (e.valueFrom) expect(Object.keys(secret.stringData ?? {})).toContain(e.valueFrom.secretKeyRef.key);
+  });
+});
+
+describe('infra/k8s/harness-job.yaml', () => {
+  it('is a Job running the harness over HTTP against the app Service, from the app’s image', () => {
+    const manifests = parseAllDocuments(read('infra/k8s/harness-job.yaml')).map(
+      (doc) =>
+        doc.toJS() as {
+          kind: string;
+          apiVersion: string;
+          spec: {
+            template: {
+              spec: {
+                restartPolicy: string;
+                containers: Array<{
+                  image: string;
+                  command: string[];
+                  env?: Array<{ name: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }>;
+                }>;
+              };
+            };
+          };
+        },
+    );
+    const job = manifests.find((m) => m.kind === 'Job');
+    expect(job?.apiVersion).toBe('batch/v1');
+    const pod = job?.spec.template.spec;
+    expect(pod?.restartPolicy).toBe('Never');
+    const c = pod?.containers[0];
+    const app = parseAllDocuments(read('infra/k8s/app.yaml'))
+      .map(
+        (doc) =>
+          doc.toJS() as {
+            kind: string;
+            metadata: { name: string };
+            spec: {
+              template?: { spec: { containers: Array<{ image: string }> } };
+              ports?: Array<{ port: number }>;
+            };
+          },
+      )
+      .filter((m) => m.metadata.name === 'app');
+    const deployment = app.find((m) => m.kind === 'Deployment');
+    const service = app.find((m) => m.kind === 'Service');
+    expect(c?.image).toBe(deployment?.spec.template?.spec.containers[0]?.image);
+    const [target, ...others] = harnessTargets(c?.command ?? []).map(urlParts);
+    expect(others).toEqual([]);
+    expect(target).toEqual({ host: 'app', port: service?.spec.ports?.[0]?.port });
+    for (const e of c?.env ?? []) {
+      expect(CLI_VARIABLES, e.name).toContain(e.name);
+      expect(e.valueFrom?.secretKeyRef.name).toBe('lab-secrets');
+    }
   });
 });
 

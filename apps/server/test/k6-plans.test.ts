@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SCENARIOS } from '@concurrency-lab/harness';
+import { SCENARIOS, successCriteriaFor } from '@concurrency-lab/harness';
 // The k6 scenario plans are plain data (no k6 import), so they can be checked here against the
 // scenarios' own builders: a k6 run and an in-process run of the same scenario must mean the same
 // thing. k6 loads its scripts alone (the compose file mounts k6/ by itself), so it keeps a copy.
@@ -29,6 +29,7 @@ describe('the k6 scenario plans', () => {
       expect(plan.iterations, name).toBe(scenario.ops({ next: () => 0.5, int: (min) => min }).length);
       expect(plan.expected.ok, name).toBe(scenario.expected.ok);
       expect(plan.expected.fail ?? {}, name).toEqual(scenario.expected.fail ?? {});
+      expect(plan.criteria, name).toEqual(successCriteriaFor(name));
       const load = definition.httpLoad;
       expect({
         vus: plan.vus,

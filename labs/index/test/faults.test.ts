@@ -9,7 +9,6 @@ import { resolveLabOptions } from '@concurrency-lab/model';
 import { labSchemas, schemaNameFor, terminateBackends } from '@concurrency-lab/postgres';
 import { FAULTS, freshNamespace, runLab, ServiceHub } from '@concurrency-lab/services';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../../../packages/redis/test/process-state.ts';
 import { labNamed } from '../src/index.ts';
 
 // Each fault's expected verdict, asserted on a real run. Process faults act only on redis-server
@@ -18,6 +17,15 @@ delete process.env.LAB_REDIS_URL;
 delete process.env.LAB_REDLOCK_URLS;
 
 const hub = new ServiceHub();
+/** Whether `pid` still runs: signal 0 checks without sending (Node reaps its children, so no zombie remains). */
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 /** Every redis-server pid this file's runs had, before and after their faults: none may survive. */
 const pids = new Set<number>();
 const notePids = async (labName: string) => {

@@ -42,7 +42,17 @@ export type {
   UnknownResolution,
 } from './history/op.ts';
 export { changesOf, describeOp, isChange, isNemesisOp, NO_CLIENT, reportedValues } from './history/op.ts';
-export type { FaultContext, FaultProcess, FaultTarget, NetworkProxy } from './nemesis/fault-context.ts';
+export type { OverHttp, ReplicaCounts } from './load/replica-breakdown.ts';
+export { countByReplica, replicaOfClient } from './load/replica-breakdown.ts';
+export type { CriteriaVerdict, CriterionCheck, SuccessCriteria } from './load/success-criteria.ts';
+export { judgeCriteria, STRESS_SCENARIOS, successCriteriaFor } from './load/success-criteria.ts';
+export type {
+  FaultContext,
+  FaultProcess,
+  FaultReplicas,
+  FaultTarget,
+  NetworkProxy,
+} from './nemesis/fault-context.ts';
 export type { HolderStall } from './nemesis/fault-pause-holder.ts';
 export { defaultStallMs, holderStallNemesis, pauseHolderFault } from './nemesis/fault-pause-holder.ts';
 export type { FaultArgument, FaultDefinition, FaultRequest } from './nemesis/fault-registry.ts';

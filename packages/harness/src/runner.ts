@@ -31,6 +31,8 @@ import {
   type OpValue,
   reportedValues,
 } from './history/op.ts';
+import type { OverHttp } from './load/replica-breakdown.ts';
+import type { CriteriaVerdict } from './load/success-criteria.ts';
 import {
   type FaultSchedule,
   type FaultWindow,
@@ -69,6 +71,15 @@ export interface RunOptions {
    * (then they are recorded as `info`), and the run returns what it has, marked `interrupted`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Opens client `i`'s session instead of the lab's own (e.g. a session over HTTP); with `store`,
+   * the run reaches the lab only through these, and the lab's own services are never opened.
+   */
+  readonly openClient?: (client: number) => Promise<LabSession>;
+  /** The lab's state as the clients' side sees it, instead of `lab.store(context)`. */
+  readonly store?: LabStore;
+  /** App replicas the clients are spread over: a process-local lab is expected unsafe with more than one. */
+  readonly replicas?: number;
 }
 
 /** Everything `lab run --json` prints: the verdict, what was expected, and what it cost. */
@@ -110,6 +121,10 @@ export interface RunResult extends RunStats {
    * when the ledger could not be read, and from results written before it existed.
    */
   readonly unknownOutcomes?: UnknownOutcomes;
+  /** A run over HTTP: how it was served, and ok / fail / info by replica. */
+  readonly http?: OverHttp;
+  /** A run over HTTP: throughput and latency held to the load-test suite's marks (information only). */
+  readonly criteria?: CriteriaVerdict;
 }
 
 /** How long an interrupted run waits for the operations it already sent. */
@@ -182,7 +197,12 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     name,
     ...(arg === undefined ? {} : { arg }),
   }));
-  const conditions = { options: context.options, raceWindowMs, faults: runFaults };
+  const conditions = {
+    options: context.options,
+    replicas: options.replicas ?? 1,
+    raceWindowMs,
+    faults: runFaults,
+  };
   const expectation = expectationFor(lab, scenario.name, conditions);
   const rule = expectationRuleFor(lab, scenario.name, conditions);
   if (!expectation) {
@@ -190,11 +210,12 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
     throw new Error(`lab ${lab.name} does not support scenario ${scenario.name}: ${why}`);
   }
 
-  const store = lab.store(context);
+  const store = options.store ?? lab.store(context);
   await store.reset(scenario.initialState);
   const initialState = await store.readState();
   const requests = scenario.ops(createRng(seed));
-  const sessions = await Promise.all(Array.from({ length: concurrency }, () => openSession(lab, context)));
+  const open = options.openClient ?? (() => openSession(lab, context));
+  const sessions = await Promise.all(Array.from({ length: concurrency }, (_, i) => open(i)));
 
   const history: Op[] = [];
   const tally = liveTally();

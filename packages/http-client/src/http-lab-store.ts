@@ -1,4 +1,4 @@
-import type { Account, ScenarioName, State, StockItem } from '@concurrency-lab/model';
+import type { Account, LedgerEntry, ScenarioName, State, StockItem } from '@concurrency-lab/model';
 import {
   type BaseUrl,
   type HttpAnswer,
@@ -63,7 +63,7 @@ const isState = (value: unknown): value is State =>
 /**
  * What a run over HTTP needs of a served lab's state, as far as the server exposes it: seeding a
  * scenario, reading an account or an item, and the server's own check (with the final state).
- * Not a LabStore: the server seeds only named scenarios, and it has no route for the ledger.
+ * Not a LabStore: the server seeds only named scenarios (httpRunStore adapts it for a run).
  */
 export class HttpLabStore {
   readonly #pools: HttpPools;
@@ -177,6 +177,20 @@ export class HttpLabStore {
     if (!('valid' in body) || !Array.isArray(body.violations) || !isState(body.finalState))
       this.#unexpected(request, answer, 'a verdict');
     return body as unknown as HttpCheck;
+  }
+
+  /**
+   * Every ledger row of the lab (`GET /labs/:lab/ledger`), shared by all replicas; its op ids are
+   * the server's (HttpExchange.serverOpId). The pools' maxResponseBytes bounds how many rows fit.
+   */
+  async readLedger(): Promise<LedgerEntry[]> {
+    const request: HttpRequest = { method: 'GET', path: `${this.#labPath}/ledger` };
+    const answer = await this.#send(request);
+    const rows = isObject(answer.body) ? answer.body.rows : undefined;
+    if (!Array.isArray(rows)) this.#unexpected(request, answer, 'the ledger rows');
+    return rows.map(
+      (row: Record<string, unknown>) => ({ ...row, at: new Date(String(row.at)) }) as LedgerEntry,
+    );
   }
 
   /** The whole final state, as the server's check reads it. */

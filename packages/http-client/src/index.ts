@@ -19,3 +19,7 @@ export {
   parseBaseUrl,
   resolveHttpClientOptions,
 } from './http-pools.ts';
+export type { HttpRunStoreOptions } from './http-run-store.ts';
+export { httpRunStore } from './http-run-store.ts';
+export type { HttpScenarioRun } from './http-scenario-run.ts';
+export { runScenarioOverHttp } from './http-scenario-run.ts';

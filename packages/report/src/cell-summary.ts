@@ -81,7 +81,46 @@ export interface Cell {
   readonly timeline: CellTimeline | undefined;
   /** Knobs given that the lab has no use for, with why, from any of its runs. */
   readonly notApplicable: Readonly<Record<string, string>>;
+  /** Over HTTP: ok / fail / info by replica over the runs; undefined for runs in process. */
+  readonly byReplica: readonly ReplicaSpread[] | undefined;
+  /** Over HTTP: the criteria of the first run, and in how many runs they were all met. */
+  readonly criteria: CellCriteria | undefined;
 }
+
+export interface ReplicaSpread {
+  readonly replica: number;
+  readonly ok: Spread;
+  readonly fail: Spread;
+  readonly info: Spread;
+}
+
+export interface CellCriteria {
+  readonly first: NonNullable<RunJson['criteria']>;
+  readonly met: number;
+  readonly runs: number;
+}
+
+/** Per replica, the spread of its counts over the runs that went over HTTP; undefined when none did. */
+const replicaSpreads = (runs: readonly RunJson[]): ReplicaSpread[] | undefined => {
+  const served = runs.flatMap((run) => (run.http ? [run.http] : []));
+  if (served.length === 0) return undefined;
+  const replicas = Math.max(...served.map((h) => h.replicas));
+  return Array.from({ length: replicas }, (_, i) => {
+    const rows = served.map((h) => h.byReplica[i] ?? { ok: 0, fail: 0, info: 0 });
+    return {
+      replica: i + 1,
+      ok: spreadOf(rows.map((r) => r.ok)),
+      fail: spreadOf(rows.map((r) => r.fail)),
+      info: spreadOf(rows.map((r) => r.info)),
+    };
+  });
+};
+
+const cellCriteria = (runs: readonly RunJson[]): CellCriteria | undefined => {
+  const judged = runs.flatMap((run) => (run.criteria ? [run.criteria] : []));
+  const first = judged[0];
+  return first ? { first, met: judged.filter((c) => c.passed).length, runs: judged.length } : undefined;
+};
 
 export interface ReportMatrix {
   readonly rows: readonly LabRow[];
@@ -222,6 +261,8 @@ const summarizeCell = (row: LabRow, scenario: string, reportRuns: readonly Repor
       timeline ? [{ repetition, timeline }] : [],
     )[0],
     notApplicable: Object.assign({}, ...runs.map((run) => run.notApplicable)),
+    byReplica: replicaSpreads(runs),
+    criteria: cellCriteria(runs),
   };
 };
 

@@ -1,9 +1,11 @@
 export type {
   Cell,
+  CellCriteria,
   CellTimeline,
   CellVerdict,
   CellViolation,
   LabRow,
+  ReplicaSpread,
   ReportMatrix,
   Spread,
 } from './cell-summary.ts';
@@ -24,6 +26,14 @@ export { VERDICT_COLOURS } from './charts/chart-theme.ts';
 export { renderSvg } from './charts/svg-render.ts';
 export { escapeHtml } from './html/html-escape.ts';
 export { renderHtmlReport } from './html/html-report.ts';
+export {
+  cellCriteriaText,
+  criteriaChecksText,
+  HTTP_SECTION_NOTE,
+  httpCellLines,
+  httpCells,
+  replicaText,
+} from './http-run-text.ts';
 export type { K6Column } from './k6-columns.ts';
 export { K6_COLUMNS, k6Details, k6FailedThresholdsText, k6ResultText, k6Verdict } from './k6-columns.ts';
 export type { K6Problem, K6Run, K6Summaries } from './k6-summary.ts';

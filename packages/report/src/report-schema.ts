@@ -21,6 +21,31 @@ const stateSchema = z.object({
     .readonly(),
 });
 
+/** A run over HTTP: how it was served, and what each replica answered (client i → replica i mod N). */
+const overHttpSchema = z.object({
+  servers: z.enum(['started', 'target']),
+  replicas: count.min(1),
+  byReplica: z
+    .array(z.object({ replica: count.min(1), url: z.string(), ok: count, fail: count, info: count }))
+    .readonly(),
+});
+
+/** A run over HTTP held to the load-test suite's throughput and latency marks (information only). */
+const criteriaSchema = z.object({
+  tier: z.enum(['basic', 'stress']),
+  checks: z
+    .array(
+      z.object({
+        measure: z.enum(['throughput', 'mean', 'p99']),
+        actual: measure,
+        limit: measure,
+        passed: z.boolean(),
+      }),
+    )
+    .readonly(),
+  passed: z.boolean(),
+});
+
 /**
  * One run as `lab run --json` prints it (the harness's RunResult without its history). Fields the
  * report does not read are still validated where cheap, so a truncated file is caught early.
@@ -86,6 +111,9 @@ export const runJsonSchema = z.object({
     .optional(),
   initialState: stateSchema,
   finalState: stateSchema,
+  /** Runs over HTTP only (`--http`). */
+  http: overHttpSchema.optional(),
+  criteria: criteriaSchema.optional(),
 });
 
 /** What the lab is, copied from the catalog at compare time so a report reads on its own later. */

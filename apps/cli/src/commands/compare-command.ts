@@ -18,6 +18,7 @@ import {
 } from '../compare/report-folder.ts';
 import { runMatrix } from '../compare/run-matrix.ts';
 import { addFaultFlags, type FaultFlags, faultCells } from '../fault-flags.ts';
+import { addHttpFlags, type HttpFlags, httpServersFrom } from '../http-flags.ts';
 import { addLabOptionFlags } from '../lab-options.ts';
 import { openFile } from '../open-file.ts';
 import { renderCompareTable } from '../render/compare-table.ts';
@@ -25,7 +26,7 @@ import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
 
-interface CompareFlags extends CompareRequest, FaultFlags {
+interface CompareFlags extends CompareRequest, FaultFlags, HttpFlags {
   readonly concurrency?: number;
   readonly repeat: number;
   readonly seed: number;
@@ -37,7 +38,8 @@ interface CompareFlags extends CompareRequest, FaultFlags {
 }
 
 /**
- * `lab compare`: runs labs × scenarios (× repeat) with the in-process harness, prints the matrix and
+ * `lab compare`: runs labs × scenarios (× repeat) with the harness (in process, or with --http over
+ * HTTP through server replicas), prints the matrix and
  * writes report.json, report.md and report.html; exit 0 iff every cell is as its lab declares.
  */
 export const compareCommand = (): Command => {
@@ -75,10 +77,16 @@ export const compareCommand = (): Command => {
     .option('--force', 'write into --out even when it already holds files (replaces the report files)')
     .option('--k6 <dir>', 'folder of k6 JSON summaries to include (copied into <out>/k6)')
     .option('--open', 'open report.html when done (xdg-open), or print where it is');
+  addHttpFlags(command);
   addFaultFlags(command);
   const flags = addLabOptionFlags(command);
   return command.action(async (opts: CompareFlags) => {
-    const plan = faultCells(planComparison(opts, flags), opts);
+    const http = httpServersFrom(opts, opts.raceWindowMs);
+    if (http && opts.ops !== undefined)
+      throw new UsageError(
+        '--ops cannot be combined with --http: the server seeds every scenario at its full size only',
+      );
+    const plan = faultCells(planComparison(opts, flags), opts, http ?? { kind: 'in-process' });
     const startedAt = new Date();
     const out = userPath(opts.out ?? timestampFolder(startedAt));
     await checkOutputFolder(out, opts.force === true);
@@ -93,6 +101,7 @@ export const compareCommand = (): Command => {
       seed: opts.seed,
       raceWindowMs: opts.raceWindowMs,
       ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+      ...(http ? { http } : {}),
     };
     // The servers are asked for their versions while the hub still holds them.
     const { results, environment } = await withServices(async (hub) => ({

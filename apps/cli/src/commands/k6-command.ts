@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { styleText } from 'node:util';
 import type { RunResult } from '@concurrency-lab/harness';
-import { createRng, SCENARIOS, scenarioNamed } from '@concurrency-lab/harness';
+import { createRng, SCENARIOS, scenarioNamed, successCriteriaFor } from '@concurrency-lab/harness';
 // The scenario plans live beside the k6 scripts (k6 reads them too); a test pins them to the harness.
 import { K6_SCENARIOS, type K6Plan, type K6ScenarioName } from '@concurrency-lab/k6-scenarios/lib/plans.ts';
 import { labNamed, labNames } from '@concurrency-lab/labs';
@@ -18,7 +18,7 @@ import {
   type State,
   verdictMatches,
 } from '@concurrency-lab/model';
-import { prepareSharedServices, startReplicaSet } from '@concurrency-lab/server';
+import { startLabReplicas } from '@concurrency-lab/server';
 import { Command } from 'commander';
 import { findK6 } from '../k6-binary.ts';
 import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
@@ -63,6 +63,8 @@ interface K6Summary {
   readonly latencyMs: RunResult['latencyMs'];
   readonly contention: { readonly conflicts: number; readonly retries: number; readonly lockWaitMs: number };
   readonly thresholdsPassed: boolean;
+  /** The success criteria's thresholds held (information: they never decide the exit code). */
+  readonly criteriaMet?: boolean;
   readonly verdict: RunResult['verdict'];
   readonly matchesExpectation: boolean;
   readonly check: { readonly initialState: State; readonly finalState: State } | null;
@@ -103,6 +105,7 @@ export const k6PlanOf = (scenario: K6ScenarioName): K6Plan => {
       ...(full.expected.fail === undefined ? {} : { fail: full.expected.fail }),
     },
     maxDuration: load.maxDuration,
+    criteria: successCriteriaFor(scenario),
   };
 };
 
@@ -260,18 +263,14 @@ export const k6Command = (): Command => {
       process.stderr.write(
         `Starting the services and ${replicas} replica${replicas === 1 ? '' : 's'} for ${lab.name}…\n`,
       );
-      const services = await prepareSharedServices(hub, [{ lab, options }], SERVE_NAMESPACE);
-      const set = await startReplicaSet({
+      const set = await startLabReplicas(hub, {
+        lab,
+        options,
         replicas,
-        port: opts.port ?? 0,
-        env: {
-          ...services,
-          LAB_LABS: lab.name,
-          LAB_OPTIONS: JSON.stringify({ [lab.name]: options }),
-          LAB_RACE_WINDOW_MS: String(opts.raceWindowMs),
-          LAB_ADMIN_TOKEN: token,
-          LAB_NAMESPACE: SERVE_NAMESPACE,
-        },
+        ...(opts.port === undefined ? {} : { port: opts.port }),
+        raceWindowMs: opts.raceWindowMs,
+        adminToken: token,
+        namespace: SERVE_NAMESPACE,
       });
       try {
         await resetEveryReplica(set.urls, token, scenario, lab.name);
@@ -328,6 +327,11 @@ export const k6Command = (): Command => {
           ...report.slice(0, -1),
           `HTTP statuses\n${textTable([['status', 'responses'], ...statuses], '  ')}`,
           `k6 thresholds ${summary.thresholdsPassed ? 'passed' : 'crossed'} (k6 exit code ${k6Code}); summary: ${summaryFile}`,
+          ...(summary.criteriaMet === undefined
+            ? []
+            : [
+                `success criteria (${plan.criteria.tier}: ≥ ${plan.criteria.minThroughputOpsPerSec} ops/s, mean < ${plan.criteria.maxMeanMs} ms, p99 < ${plan.criteria.maxP99Ms} ms) ${summary.criteriaMet ? 'met' : 'missed (information only)'}`,
+              ]),
           ...(dashboard
             ? [
                 existsSync(dashboardFile)

@@ -85,5 +85,7 @@ export const listCommand = (): Command =>
       const blocks = LABS.map((lab) => labBlock(lab).join('\n'));
       process.stdout.write(`${blocks.join('\n\n')}\n`);
       const scenarios = wrapText(SCENARIO_NAMES.join(', '), TERMINAL_WIDTH, 'Scenarios: ', '           ');
-      process.stdout.write(`\n${scenarios.join('\n')}\nRun one:   pnpm lab run <lab> --scenario <name>\n`);
+      process.stdout.write(
+        `\n${scenarios.join('\n')}\nRun one:   pnpm lab run <lab> --scenario <name>   (add --http [--replicas N] to run it through server replicas)\n`,
+      );
     });

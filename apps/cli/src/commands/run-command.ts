@@ -5,6 +5,8 @@ import { SCENARIO_NAMES, supportedScenarios, unsupportedReason } from '@concurre
 import { runLab } from '@concurrency-lab/services';
 import { Command } from 'commander';
 import { addFaultFlags, type FaultFlags, faultsFor } from '../fault-flags.ts';
+import { addHttpFlags, type HttpFlags, httpServersFrom } from '../http-flags.ts';
+import { runOverHttp } from '../http-run.ts';
 import { addLabOptionFlags, labOptionsFrom } from '../lab-options.ts';
 import { PROJECT_VERSION } from '../project-version.ts';
 import { type ProgressReporter, progressReporter } from '../render/progress.ts';
@@ -13,7 +15,7 @@ import { withServices } from '../service-lifetime.ts';
 import { nonNegativeInteger, oneOf, positiveInteger, UsageError } from '../usage-error.ts';
 import { userPath } from '../user-paths.ts';
 
-interface RunFlags extends FaultFlags {
+interface RunFlags extends FaultFlags, HttpFlags {
   scenario: string;
   concurrency?: number;
   seed: number;
@@ -56,6 +58,7 @@ export const runCommand = (): Command => {
     .option('--history <file>', 'write every operation as JSON Lines to this file')
     .option('--json', 'print one JSON object instead of the report');
   addFaultFlags(command);
+  addHttpFlags(command);
   const flags = addLabOptionFlags(command);
   return command.action(async (labName: string, opts: RunFlags) => {
     const lab = labNamed(labName);
@@ -68,7 +71,8 @@ export const runCommand = (): Command => {
         `lab ${lab.name} cannot run scenario ${opts.scenario}: ${why}; it runs ${supportedScenarios(lab, options).join(', ')}`,
       );
     }
-    const planned = faultsFor(lab, options, opts);
+    const servers = httpServersFrom(opts, opts.raceWindowMs);
+    const planned = faultsFor(lab, options, opts, false, servers ?? { kind: 'in-process' });
     const bar = runProgress();
     // Ctrl-C or SIGTERM: the run stops issuing operations and returns what it did; then, in the
     // shutdown's order, its schema and keys are removed and the services this command started stop,
@@ -81,18 +85,21 @@ export const runCommand = (): Command => {
       await finished.catch(() => {});
     });
     finished = (async () => {
+      const run = {
+        lab,
+        scenario: scenarioNamed(opts.scenario as (typeof SCENARIO_NAMES)[number]),
+        options,
+        ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
+        seed: opts.seed,
+        raceWindowMs: opts.raceWindowMs,
+        onProgress: bar.update,
+        signal: controller.signal,
+        ...planned,
+      };
       const result = await withServices((hub) =>
-        runLab(hub, {
-          lab,
-          scenario: scenarioNamed(opts.scenario as (typeof SCENARIO_NAMES)[number]),
-          options,
-          ...(opts.concurrency === undefined ? {} : { concurrency: opts.concurrency }),
-          seed: opts.seed,
-          raceWindowMs: opts.raceWindowMs,
-          onProgress: bar.update,
-          signal: controller.signal,
-          ...planned,
-        }),
+        servers
+          ? runOverHttp(hub, { ...run, servers, log: (line) => process.stderr.write(`${line}\n`) })
+          : runLab(hub, run),
       ).finally(() => bar.stop());
       if (opts.history) await writeHistoryJsonl(userPath(opts.history), result, PROJECT_VERSION);
       const signal = controller.signal.aborted ? String(controller.signal.reason) : undefined;

@@ -9,6 +9,8 @@ import {
   VERDICT_TEXT,
 } from '@concurrency-lab/report';
 import { runLab, type ServiceHub } from '@concurrency-lab/services';
+import type { HttpServers } from '../http-flags.ts';
+import { runOverHttp } from '../http-run.ts';
 import { progressReporter } from '../render/progress.ts';
 import { runResultJson } from '../render/run-report.ts';
 import type { CompareCell } from './compare-plan.ts';
@@ -20,6 +22,8 @@ export interface MatrixSettings {
   readonly raceWindowMs: number;
   /** Clients per run; each scenario's own when undefined. */
   readonly concurrency?: number;
+  /** Over HTTP (`--http`): each run through these servers, or through replicas started for it. */
+  readonly http?: HttpServers;
 }
 
 /** Every run of the matrix: those that gave a result, and those that could not be carried out. */
@@ -31,7 +35,7 @@ export interface MatrixResults {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Runs every cell `settings.repeat` times with the in-process harness, reporting progress on
+ * Runs every cell `settings.repeat` times with the harness (in process, or over HTTP), reporting progress on
  * stderr. A run that throws is recorded as an error and the matrix goes on; this never throws for one.
  */
 export const runMatrix = async (
@@ -61,7 +65,7 @@ export const runMatrix = async (
         progress.update(opsBefore, label);
         let outcome: string;
         try {
-          const result = await runLab(hub, {
+          const run = {
             lab: p.lab,
             scenario,
             options: p.options,
@@ -71,7 +75,10 @@ export const runMatrix = async (
             faults,
             faultSchedule,
             onProgress: (done: Progress) => progress.update(opsBefore + done.done, label),
-          });
+          };
+          const result = settings.http
+            ? await runOverHttp(hub, { ...run, servers: settings.http })
+            : await runLab(hub, run);
           runs.push({ repetition, result: runResultJson(result), timeline: timelineOf(result.history) });
           const verdict =
             result.verdict.valid === true
@@ -82,7 +89,8 @@ export const runMatrix = async (
           outcome =
             `${verdict}, ${result.matchesExpectation ? 'as expected' : `NOT AS EXPECTED (declared ${result.expectation})`}` +
             ` · ${formatNumber(result.throughputOpsPerSec)} ops/s · p99 ${formatMs(result.latencyMs.p99)} ms` +
-            ` · ${formatDuration(result.durationMs)}`;
+            ` · ${formatDuration(result.durationMs)}` +
+            (result.criteria ? ` · criteria ${result.criteria.passed ? 'met' : 'missed'}` : '');
         } catch (error) {
           errors.push({
             lab: p.lab.name,

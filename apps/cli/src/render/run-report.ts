@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import type { RunResult, Violation } from '@concurrency-lab/harness';
 import { countOf, formatCount, formatMs, formatShare, unknownOutcomesText } from '@concurrency-lab/report';
+import { criteriaText, replicaLines } from './http-run-lines.ts';
 import { textTable } from './text-table.ts';
 import { TERMINAL_WIDTH, wrapText } from './wrap-text.ts';
 
@@ -117,6 +118,12 @@ const lockWaitText = (c: RunResult['contention']): string => {
   );
 };
 
+/** ` over HTTP (3 replicas)` for a run through servers; nothing in process. */
+const overHttpText = ({ http }: RunResult): string =>
+  http
+    ? ` over HTTP (${http.replicas} ${http.servers === 'target' ? 'target server' : 'replica'}${http.replicas === 1 ? '' : 's'})`
+    : '';
+
 /** Deadlocks the database detected (each one aborted an operation, which was retried or failed `deadlock`). */
 const deadlockText = (c: RunResult['contention']): string =>
   c.deadlocks === undefined ? '' : `${formatCount(c.deadlocks)} deadlock${c.deadlocks === 1 ? '' : 's'} · `;
@@ -143,7 +150,7 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     paragraph(`${bold('Lab')}        `, `${result.lab}${options}${title ? ` — ${title}` : ''}`),
     paragraph(
       `${bold('Scenario')}   `,
-      `${result.scenario}, ${formatCount(result.concurrency)} clients, seed ${result.seed}, ${raceWindowText(result)}`,
+      `${result.scenario}${overHttpText(result)}, ${formatCount(result.concurrency)} clients, seed ${result.seed}, ${raceWindowText(result)}`,
     ),
     ...faultLines(result),
     '',
@@ -155,6 +162,8 @@ export const renderRunReport = (result: RunResult, title?: string, signal?: stri
     '',
     `${bold('Throughput')} ${formatCount(result.throughputOpsPerSec)} ops/s (${formatCount(result.counts.total)} ops in ${(result.durationMs / 1000).toFixed(2)} s)`,
     `${bold('Latency')}    p50 ${formatMs(l.p50)} ms · p95 ${formatMs(l.p95)} ms · p99 ${formatMs(l.p99)} ms · max ${formatMs(l.max)} ms`,
+    ...(result.criteria ? [paragraph(`${bold('Criteria')}   `, criteriaText(result.criteria))] : []),
+    ...(result.http ? [bold('By replica'), ...replicaLines(result.http)] : []),
     paragraph(
       `${bold('Contention')} `,
       `${formatCount(c.conflicts)} conflicts · ${deadlockText(c)}${formatCount(c.retries)} retries · ${attempts} per ok · ${lockWaitText(c)}`,

@@ -89,6 +89,7 @@ export const pauseHolderFault: FaultDefinition = {
   },
   description:
     'A lock holder stalls inside its critical section, after its read and before its write, for longer than its lease (a GC pause, a stopped process), then writes. One operation stalls per run, and it waits until another client has got in on the same row, so the outcome is the same every run. Concerns every lab; expect redis-lock and redlock UNSAFE without fencing (the lease expired, a second holder read the same value, both wrote), and database locks (select-for-update, advisory-lock, pg-transaction) unaffected: their lock has no lease, the others wait. Labs whose check and change are one statement or script (update-returning, check-constraint, redis-lua) have nowhere to stall: nothing stalls, and they stay safe.',
+  inProcess: true,
   // A lab with no gap (one statement, one script) has nowhere to stall: it runs, and shows it unaffected.
   notApplicable: () => undefined,
   nemesis: (arg, { options }) => {

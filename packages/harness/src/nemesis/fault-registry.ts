@@ -22,6 +22,11 @@ export interface FaultDefinition {
   readonly description: string;
   /** What it acts on, if anything outside the harness: the run must have started it. */
   readonly target?: FaultTarget;
+  /**
+   * It acts inside the lab's operations (at their race window), which only a run in this process
+   * reaches: over HTTP the operations run in the replicas.
+   */
+  readonly inProcess?: boolean;
   /** Why it does not apply to `lab` with these options (a service it does not use), or undefined. */
   notApplicable(lab: Lab, options: ResolvedLabOptions): string | undefined;
   /** The nemesis for one run; `arg` has passed `argument.check`. */

@@ -1,5 +1,6 @@
 import type { Cell, ReportMatrix } from '../cell-summary.ts';
 import { VERDICT_TEXT } from '../cell-text.ts';
+import { HTTP_SECTION_NOTE, httpCellLines, httpCells } from '../http-run-text.ts';
 import { countOf, formatNumber } from '../number-format.ts';
 import type { RenderOptions } from '../render-options.ts';
 import { DETAIL_COLUMNS } from '../report-columns.ts';
@@ -73,6 +74,17 @@ export const errorsSection = (report: ReportDocument): string =>
             `<li class="alert">${escapeHtml(errorLabel(report, e))} on ${escapeHtml(e.scenario)}, run ${e.repetition}: ${escapeHtml(e.message)}</li>`,
         )
         .join('')}</ul></section>`;
+
+/** The runs over HTTP, by replica and against the success criteria (nothing when none ran over HTTP). */
+export const httpSection = (matrix: ReportMatrix): string => {
+  const cells = httpCells(matrix.cells);
+  if (cells.length === 0) return '';
+  const items = cells.map((cell) => {
+    const { title, lines } = httpCellLines(cell);
+    return `<li><strong>${escapeHtml(title)}</strong><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></li>`;
+  });
+  return `<section id="over-http"><h2>Over HTTP</h2><p>${escapeHtml(HTTP_SECTION_NOTE)}</p><ul class="reading">${items.join('')}</ul></section>`;
+};
 
 /** One table per scenario. */
 export const detailsSection = (

@@ -1,5 +1,6 @@
 import type { Cell, ReportMatrix } from '../cell-summary.ts';
 import { topViolationsText, VERDICT_TEXT, violationAmountText } from '../cell-text.ts';
+import { HTTP_SECTION_NOTE, httpCellLines, httpCells } from '../http-run-text.ts';
 import { K6_COLUMNS, k6Details, k6ResultText, k6ThresholdText, k6ViolationText } from '../k6-columns.ts';
 import type { K6Summaries } from '../k6-summary.ts';
 import { countOf, formatNumber } from '../number-format.ts';
@@ -201,3 +202,20 @@ export const recommendationLines = (
       : []),
   ]),
 ];
+
+/** The runs over HTTP, by replica and against the success criteria (nothing when none ran over HTTP). */
+export const httpLines = (matrix: ReportMatrix): string[] => {
+  const cells = httpCells(matrix.cells);
+  if (cells.length === 0) return [];
+  return [
+    '## Over HTTP',
+    '',
+    HTTP_SECTION_NOTE,
+    '',
+    ...cells.flatMap((cell) => {
+      const { title, lines } = httpCellLines(cell);
+      return [`- **${title}**`, ...lines.map((line) => `  - ${line}`)];
+    }),
+    '',
+  ];
+};

@@ -1,4 +1,5 @@
 import { type FaultDefinition, pauseHolderFault } from '@concurrency-lab/harness';
+import { killReplicaFault } from './kill-replica-fault.ts';
 import { latencyFault, partitionFault } from './network-faults.ts';
 import { killRedisNodesFault, pauseRedisNodesFault, restartRedisNodeFault } from './redis-node-faults.ts';
 import { terminateBackendsFault } from './terminate-backends-fault.ts';
@@ -12,4 +13,5 @@ export const FAULTS: readonly FaultDefinition[] = [
   terminateBackendsFault,
   latencyFault,
   partitionFault,
+  killReplicaFault,
 ];

@@ -109,6 +109,7 @@ export const restartRedisNodeFault: FaultDefinition = {
   description:
     'Restarts, without persistence, a Redlock node that voted for a lock still held. Deterministic: when the fault starts two nodes are down, so the next lock is granted by the other three; the first operation to hold one then stalls in its critical section while one of its three voters restarts empty and the two come back, until a second client has won three votes of its own (from the empty node and the two) and got in on the same row; then both write. Concerns redlock only (the Redlock debate: Kleppmann, antirez). Expect redlock UNSAFE even though no lease expired, and safe again only with fencing or with delayed restarts.',
   target: 'redis-nodes',
+  inProcess: true,
   notApplicable: (lab) =>
     lab.needs.includes('redlock') ? undefined : 'only Redlock counts votes of several nodes',
   nemesis: (_arg, context) => {
