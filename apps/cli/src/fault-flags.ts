@@ -73,8 +73,10 @@ const placeProblem = (fault: FaultRequest, place: FaultRunPlace): string | undef
   if (target === 'replicas' && (place.kind !== 'started' || place.replicas < 2))
     return `fault ${name} kills one of the app replicas the run starts: it needs --http --replicas N with N of at least 2`;
   if (place.kind === 'in-process') return undefined;
-  if (inProcess || target === 'network')
-    return `fault ${name} acts where the lab's operations run, in this process, and over HTTP they run in the replicas: run it without --http`;
+  if (inProcess)
+    return `fault ${name} acts inside the lab's operations, which over HTTP run in the replicas: run it without --http`;
+  if (target === 'network')
+    return `fault ${name} routes the lab's connections to a store through a proxy, which only a run in this process does (the replicas connect directly): run it without --http`;
   if (place.kind === 'target' && target !== undefined && target !== 'replicas')
     return `fault ${name} acts only on processes this run starts, and --target servers were started by someone else`;
   return undefined;

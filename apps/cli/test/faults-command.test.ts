@@ -36,7 +36,7 @@ describe('pnpm lab run --fault: what is not accepted exits 2 before anything run
     [['run', 'redlock', '--fault', 'restart-redis-node:1'], 'fault restart-redis-node takes no argument'],
     [
       ['run', 'update-returning', '--fault', 'kill-redis-nodes:1'],
-      'fault kill-redis-nodes does not apply to lab update-returning: it uses no Redis; faults for update-returning: pause-holder[:<ms>], terminate-backends, kill-replica, latency:<target>:<ms>',
+      'fault kill-redis-nodes does not apply to lab update-returning: it uses no Redis; faults for update-returning: pause-holder[:<ms>], terminate-backends, latency:<target>:<ms>, partition:<target>[:<ms>], kill-replica',
     ],
     [
       ['run', 'redis-lock', '--fault', 'restart-redis-node'],

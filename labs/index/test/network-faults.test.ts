@@ -2,13 +2,22 @@ import { parseFaults, type RunResult, SCENARIOS } from '@concurrency-lab/harness
 import { resolveLabOptions } from '@concurrency-lab/model';
 import { FAULTS, runLab, ServiceHub, toxiproxyBinary } from '@concurrency-lab/services';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAlive } from '../../../packages/redis/test/process-state.ts';
 import { labNamed } from '../src/index.ts';
 
 // Network faults through Toxiproxy, which scripts/with-tools builds once with Go (CI runs through it).
 const binary = toxiproxyBinary();
 const missing = binary === undefined;
 const why = 'skipped: no Toxiproxy server (build it with scripts/toxiproxy.sh, or set LAB_TOXIPROXY)';
+
+/** Whether a process with this pid exists (signal 0 only asks). */
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const hub = new ServiceHub();
 afterAll(() => hub.close());

@@ -56,5 +56,13 @@ export const LEASE_RULES: readonly ExpectationRule[] = [
     ],
     expect: 'unsafe',
     why: 'each statement waits longer in the network than the lease lasts, so the lock expires while the write is on its way (Kleppmann)',
+    shownBy: {
+      scenario: 'withdraw-storm',
+      ops: 40,
+      concurrency: 10,
+      options: { 'lock-ttl': 50 },
+      faults: ['latency:postgres:100'],
+      fixedBy: { fencing: 'on' },
+    },
   },
 ];

@@ -86,6 +86,6 @@ export const listCommand = (): Command =>
       process.stdout.write(`${blocks.join('\n\n')}\n`);
       const scenarios = wrapText(SCENARIO_NAMES.join(', '), TERMINAL_WIDTH, 'Scenarios: ', '           ');
       process.stdout.write(
-        `\n${scenarios.join('\n')}\nRun one:   pnpm lab run <lab> --scenario <name>\nOver HTTP: pnpm lab run <lab> --scenario <name> --http [--replicas N]\n`,
+        `\n${scenarios.join('\n')}\nRun one:   pnpm lab run <lab> --scenario <name>\n           (add --http [--replicas N] to run it through server replicas)\n`,
       );
     });

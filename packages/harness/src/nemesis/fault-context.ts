@@ -33,18 +33,10 @@ export interface FaultContext {
   readonly redisNodes?: readonly FaultProcess[];
   /** Ends every Postgres backend of this run's own connections (pg_terminate_backend); resolves to how many. */
   readonly terminateBackends?: () => Promise<number>;
-  /** The app replicas this run started (`lab run --http --replicas N`); absent in process. */
-  readonly replicas?: FaultReplicas;
   /** The network proxies this run's connections go through, by target (`postgres`, `redlock-node-2`). */
   readonly proxies?: Readonly<Record<string, NetworkProxy>>;
-}
-
-/** The app replicas of a run over HTTP, as a fault sees them. */
-export interface FaultReplicas {
-  /** The pid of each replica's current process, in order (a restarted one has a new pid). */
-  pids(): ReadonlyArray<number | undefined>;
-  /** Resolves once replica `index` answers its health check again; rejects after `timeoutMs`. */
-  untilServing(index: number, timeoutMs: number): Promise<void>;
+  /** The app replicas this run started (`lab run --http --replicas N`); absent in process. */
+  readonly replicas?: FaultReplicas;
 }
 
 /** A proxy between the labs and one store (Toxiproxy's), as the network faults drive it. */
@@ -55,6 +47,14 @@ export interface NetworkProxy {
   /** Closes every connection and refuses new ones, until `restore`. */
   cut(): Promise<void>;
   restore(): Promise<void>;
+}
+
+/** The app replicas of a run over HTTP, as a fault sees them. */
+export interface FaultReplicas {
+  /** The pid of each replica's current process, in order (a restarted one has a new pid). */
+  pids(): ReadonlyArray<number | undefined>;
+  /** Resolves once replica `index` answers its health check again; rejects after `timeoutMs`. */
+  untilServing(index: number, timeoutMs: number): Promise<void>;
 }
 
 /** What a fault acts on, so that a run can say before it starts whether the fault can reach it. */

@@ -11,7 +11,7 @@ export const FAULTS: readonly FaultDefinition[] = [
   pauseRedisNodesFault,
   restartRedisNodeFault,
   terminateBackendsFault,
-  killReplicaFault,
   latencyFault,
   partitionFault,
+  killReplicaFault,
 ];
