@@ -30,10 +30,21 @@ const runLab = (
 ): Promise<CommandResult> =>
   new Promise((resolve) => {
     const started = performance.now();
+    // INIT_CWD is where pnpm says the user typed the command: here, the page's own folder.
+    const commandEnv: Record<string, string | undefined> = {
+      ...process.env,
+      NO_COLOR: '1',
+      INIT_CWD: folder,
+      ...env,
+    };
+    // A fault acts only on the redis-server processes its run started, as a user's run starts them.
+    if (args.includes('--fault')) {
+      delete commandEnv.LAB_REDIS_URL;
+      delete commandEnv.LAB_REDLOCK_URLS;
+    }
     const child = spawn(process.execPath, [join(root, 'apps/cli/src/bin.ts'), ...args], {
       cwd: folder,
-      // INIT_CWD is where pnpm says the user typed the command: here, the page's own folder.
-      env: { ...process.env, NO_COLOR: '1', INIT_CWD: folder, ...env },
+      env: commandEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
