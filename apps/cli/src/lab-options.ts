@@ -35,14 +35,19 @@ const sharedFlagHelp = (name: string, labs: readonly Lab[]): string => {
  * Adds a `--<name>` flag for every option any lab declares (e.g. --isolation), so that
  * `lab run` and `lab compare` accept them; which lab accepts which is checked when resolving.
  */
-export const addLabOptionFlags = (command: Command): Map<string, Option> => {
+export const addLabOptionFlags = (
+  command: Command,
+  { switchLists = false }: { readonly switchLists?: boolean } = {},
+): Map<string, Option> => {
   const flags = new Map<string, Option>();
   for (const lab of LABS) {
     for (const name of Object.keys(lab.options ?? {})) {
       if (flags.has(name)) continue;
-      // A switch is given bare (`--fencing`); every other option takes a value.
+      // A switch is given bare (`--fencing`); every other option takes a value. A comparison also
+      // takes a switch's values as a list (`--fencing off,on`), one row each.
       const bare = lab.options?.[name]?.kind === 'switch';
-      const option = new Option(bare ? `--${name}` : `--${name} <value>`, sharedFlagHelp(name, LABS));
+      const spelling = bare ? (switchLists ? `--${name} [on|off,…]` : `--${name}`) : `--${name} <value>`;
+      const option = new Option(spelling, sharedFlagHelp(name, LABS));
       flags.set(name, option);
       command.addOption(option);
     }

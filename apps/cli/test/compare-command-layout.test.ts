@@ -16,7 +16,7 @@ const FIXTURE_V1 = fileURLToPath(import.meta.resolve('@concurrency-lab/report/fi
 /** The plan of `lab compare` with these flags (as commander would have parsed them). */
 const plan = (request: Record<string, unknown>) => {
   const command = new Command();
-  const flags = addLabOptionFlags(command);
+  const flags = addLabOptionFlags(command, { switchLists: true });
   const parsed = Object.fromEntries(
     Object.entries(request).map(([name, value]) => [flags.get(name)?.attributeName() ?? name, value]),
   );
@@ -59,6 +59,17 @@ describe('variants of a comparison', () => {
       [200, 'flash-sale'],
       [200, 'mixed'],
     ]);
+  });
+
+  it('makes rows of a switch given as a list (--fencing off,on), and one row of it given bare', () => {
+    expect(rowsOf({ labs: 'redis-lock,redlock', scenarios: 'flash-sale', fencing: 'off,on' })).toEqual([
+      'redis-lock (fencing=off)',
+      'redis-lock (fencing=on)',
+      'redlock (fencing=off)',
+      'redlock (fencing=on)',
+    ]);
+    const bare = plan({ labs: 'redis-lock', scenarios: 'flash-sale', fencing: true }).cells;
+    expect(bare.map((cell) => cell.planned.options.fencing)).toEqual(['on']);
   });
 
   it('refuses a value that a lab does not take, naming the lab and what it accepts', () => {

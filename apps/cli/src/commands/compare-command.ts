@@ -79,7 +79,7 @@ export const compareCommand = (): Command => {
     .option('--open', 'open report.html when done (xdg-open), or print where it is');
   addHttpFlags(command);
   addFaultFlags(command);
-  const flags = addLabOptionFlags(command);
+  const flags = addLabOptionFlags(command, { switchLists: true });
   return command.action(async (opts: CompareFlags) => {
     const http = httpServersFrom(opts, opts.raceWindowMs);
     if (http && opts.ops !== undefined)
