@@ -1,4 +1,4 @@
-import type { Expectation, LabOptionValue, ScenarioName } from './lab.ts';
+import type { Expectation, LabOptionValue, ScenarioName } from './scenario-terms.ts';
 
 /** A fault as a run names it: `--fault latency:postgres:300` is `{ name: 'latency', arg: 'postgres:300' }`. */
 export interface RunFault {

@@ -1,23 +1,11 @@
 import type { ExpectationRule } from './expectation-rules.ts';
 import type { Outcome } from './outcome.ts';
+import type { Expectation, LabOptionValue, ScenarioName } from './scenario-terms.ts';
 import type { Account, LedgerEntry, State, StockItem } from './state.ts';
 
-export const SCENARIO_NAMES = [
-  'withdraw-storm',
-  'flash-sale',
-  'flash-sale-basic',
-  'reserve',
-  'reserve-edges',
-  'mixed',
-  'replicas',
-  'transfer',
-  'basket',
-  'write-skew',
-] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+export type { Expectation, LabOptionValue, ScenarioName } from './scenario-terms.ts';
+export { SCENARIO_NAMES } from './scenario-terms.ts';
 
-/** What a lab promises for a scenario: `safe` keeps every invariant; `unsafe` is expected to break one. */
-export type Expectation = 'safe' | 'unsafe';
 export type ExpectationTable = Readonly<Partial<Record<ScenarioName, Expectation>>>;
 
 export interface Reservation {
@@ -119,8 +107,6 @@ export type ServiceName = 'postgres' | 'redis' | 'redlock';
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging.
 export interface LabServices {}
-
-export type LabOptionValue = string | number;
 
 declare const resolved: unique symbol;
 /**
