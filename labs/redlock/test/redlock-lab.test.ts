@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runScenario, SCENARIOS, withdrawStorm } from '@concurrency-lab/harness';
 import {
   type LabContext,
@@ -32,6 +33,12 @@ afterEach(async () => {
   for (const node of nodes) {
     if (node.state === 'paused') node.resume();
     if (node.state === 'stopped') await node.restart();
+  }
+  // A restarted node's client reconnects on its own backoff: the next test must start with five
+  // live connections, or a node still reconnecting counts as down (bounded: 10 s).
+  const deadline = performance.now() + 10_000;
+  for (const client of clients) {
+    while (client.status !== 'ready' && performance.now() < deadline) await sleep(20);
   }
 });
 afterAll(async () => {
