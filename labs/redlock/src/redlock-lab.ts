@@ -7,6 +7,7 @@ import {
   lockGuard,
   lockOptionSpecs,
   lockSettingsFrom,
+  UNFENCED,
 } from '@concurrency-lab/locks';
 import { everyScenario, type Lab, sessionFrom } from '@concurrency-lab/model';
 import { postgresOf, postgresStore, readModifyWrite } from '@concurrency-lab/postgres';
@@ -37,7 +38,7 @@ export const redlockLab: Lab = {
   expectRules: [
     ...LEASE_RULES,
     {
-      when: [{ fault: 'restart-redis-node' }, { option: 'fencing', is: 'off' }],
+      when: [{ fault: 'restart-redis-node' }, UNFENCED],
       expect: 'unsafe',
       why: 'a node that voted for a held lock restarts empty and votes again, so a second client wins a majority while the first still holds it',
       shownBy: {

@@ -1,5 +1,5 @@
 export { guardOperations, guardSubjects } from './guard-operations.ts';
-export { fencingFrom, fencingOptionSpecs, LEASE_RULES } from './lease-rules.ts';
+export { fencingFrom, fencingOptionSpecs, LEASE_RULES, UNFENCED } from './lease-rules.ts';
 export type { LockClient, LockGuardOptions, LockRefusal } from './lock-guard.ts';
 export { LOCK_BACKOFF, lockGuard, UNAVAILABLE_RETRY_MS } from './lock-guard.ts';
 export type { LockOptionDefaults } from './lock-options.ts';

@@ -14,7 +14,8 @@ export const fencingOptionSpecs = (): Readonly<Record<string, LabOptionSpec>> =>
 export const fencingFrom = (options: Readonly<Record<string, LabOptionValue>>): boolean =>
   options.fencing === 'on';
 
-const unfenced: RuleTerm = { option: 'fencing', is: 'off' };
+/** The rule term "without --fencing", for every rule that fencing tokens defuse. */
+export const UNFENCED: RuleTerm = { option: 'fencing', is: 'off' };
 
 /**
  * When a lease-based lock stops excluding: its lease runs out while the holder is still inside its
@@ -24,7 +25,7 @@ const unfenced: RuleTerm = { option: 'fencing', is: 'off' };
  */
 export const LEASE_RULES: readonly ExpectationRule[] = [
   {
-    when: [{ quantity: { option: 'lock-ttl' }, atMostHalfOf: { knob: 'race-window-ms' } }, unfenced],
+    when: [{ quantity: { option: 'lock-ttl' }, atMostHalfOf: { knob: 'race-window-ms' } }, UNFENCED],
     expect: 'unsafe',
     why: 'the lease runs out halfway through every critical section, so other clients take the lock and read the same row before the holder writes',
     shownBy: {
@@ -37,7 +38,7 @@ export const LEASE_RULES: readonly ExpectationRule[] = [
     },
   },
   {
-    when: [{ fault: 'pause-holder' }, unfenced],
+    when: [{ fault: 'pause-holder' }, UNFENCED],
     expect: 'unsafe',
     why: 'a holder stalls past its lease (a GC pause), another takes the lock, and the stalled one then writes what it read before',
     shownBy: {
@@ -52,7 +53,7 @@ export const LEASE_RULES: readonly ExpectationRule[] = [
   {
     when: [
       { quantity: { option: 'lock-ttl' }, atMost: { faultMs: 'latency', target: 'postgres' } },
-      unfenced,
+      UNFENCED,
     ],
     expect: 'unsafe',
     why: 'each statement waits longer in the network than the lease lasts, so the lock expires while the write is on its way (Kleppmann)',
