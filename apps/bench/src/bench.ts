@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { textTable } from '@concurrency-lab/cli';
 import { runScenario, withdrawStorm } from '@concurrency-lab/harness';
 import { labNamed } from '@concurrency-lab/labs';
 import { type Lab, type LabContext, resolveLabOptions } from '@concurrency-lab/model';
@@ -11,7 +12,6 @@ import { hasPgbench, runPgbench } from './pgbench.ts';
 import { pgbenchScriptFor } from './pgbench-scripts.ts';
 import { hasRedisBenchmark, runRedisLuaBenchmark } from './redis-lua-bench.ts';
 import { timeCommand } from './startup-bench.ts';
-import { textTable } from './text-table.ts';
 
 // `pnpm bench [section…]`: what the lab costs, as ratios against a reference measured in the same
 // run (these machines are shared and noisy, so absolute numbers say little): each Postgres lab
