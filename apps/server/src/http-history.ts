@@ -1,4 +1,4 @@
-import type { History, Op, OpRequest, OpValue } from '@concurrency-lab/harness';
+import { type History, keyedOpId, type Op, type OpRequest, type OpValue } from '@concurrency-lab/harness';
 import type { Outcome } from '@concurrency-lab/model';
 
 /**
@@ -29,11 +29,14 @@ export class HttpHistory {
     this.#limit = limit;
   }
 
-  /** Records the invocation of `request` and returns the op to complete; its id goes to the lab. */
-  begin(request: OpRequest): Op {
+  /**
+   * Records the invocation of `request` and returns the op to complete; its id goes to the lab
+   * (and so to the ledger), with the client's `opKey` in it when it gave one.
+   */
+  begin(request: OpRequest, opKey?: string): Op {
     const op: Op = {
       index: this.#ops.length,
-      id: `${this.#replicaId}-${++this.#sequence}`,
+      id: keyedOpId(`${this.#replicaId}-${++this.#sequence}`, opKey),
       process: this.#process,
       request,
       invokedAt: performance.now() - this.#origin,

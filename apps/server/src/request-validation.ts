@@ -1,3 +1,4 @@
+import { isOpKey, OP_KEY_ACCEPTED, OP_KEY_HEADER } from '@concurrency-lab/harness';
 import { type BasketLine, isValidAmount, MAX_BASKET_LINES } from '@concurrency-lab/model';
 import { z } from 'zod';
 
@@ -113,6 +114,22 @@ export const parseAccountId = (raw: string): Validated<number> => {
         },
       };
 };
+
+/**
+ * Validates the operation's key from its header (absent is fine: the server's id alone names the
+ * op). Express joins a repeated header with commas, which no key contains, so it is refused too.
+ */
+export const parseOpKey = (raw: string | undefined): Validated<string | undefined> =>
+  raw === undefined || isOpKey(raw)
+    ? { ok: true, value: raw }
+    : {
+        ok: false,
+        error: {
+          field: OP_KEY_HEADER,
+          message: `the ${OP_KEY_HEADER} header must be ${OP_KEY_ACCEPTED}, given once; got ${quoted(raw)}`,
+          accepted: OP_KEY_ACCEPTED,
+        },
+      };
 
 /** Validates a sku from the path: a short name of safe characters (no quotes, spaces or semicolons). */
 export const parseSku = (raw: string): Validated<string> => {

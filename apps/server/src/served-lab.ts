@@ -79,13 +79,14 @@ export class ServedLab {
    * Runs one change through a session, recorded in the history. A lab's exception does not
    * propagate: the op is recorded as `info` (its effect is unknown) and the error is returned
    * beside it, so that the HTTP layer can tell a backing service that is down from a bug.
-   * Throws only when no session could be opened (then nothing was attempted).
+   * Throws only when no session could be opened (then nothing was attempted). `opKey`, the
+   * client's name for the operation, becomes part of its id (see keyedOpId).
    */
-  async perform(request: ChangeRequest): Promise<Performed> {
+  async perform(request: ChangeRequest, opKey?: string): Promise<Performed> {
     if (this.#closed) throw new Error(`lab ${this.lab.name} is shutting down`);
     // Opening a session does nothing to the state, so a failure here needs no history entry.
     const session = this.#idle.pop() ?? (await openSession(this.lab, this.context));
-    const op = this.history.begin(request);
+    const op = this.history.begin(request, opKey);
     try {
       const outcome = await callSession(session, request, opContextFor(op, this.#nemeses));
       this.history.complete(op, outcome);

@@ -3,14 +3,16 @@ import {
   allCheckers,
   createRng,
   type Op,
+  opContextFor,
+  resolveUnknowns,
   SCENARIOS,
   type Scenario,
   scenarioNamed,
   withdrawStorm,
 } from '@concurrency-lab/harness';
-import { HttpLabStore, HttpPools, openHttpSession } from '@concurrency-lab/http-client';
+import { HttpLabStore, HttpPools, httpRunStore, openHttpSession } from '@concurrency-lab/http-client';
 import type { LedgerEntry, State } from '@concurrency-lab/model';
-import { ServiceHub } from '@concurrency-lab/services';
+import { ServiceHub, startToxiproxy, toxiproxyBinary } from '@concurrency-lab/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveOverHttp, hooks } from './http-drive.ts';
 import { ADMIN_TOKEN, type ServerFixture, startServerFixture } from './lab-server-fixture.ts';
@@ -186,3 +188,60 @@ describe('a real server stopped with requests in flight', () => {
     }
   });
 });
+
+const toxiproxy = toxiproxyBinary();
+const noToxiproxy = 'skipped: no Toxiproxy server (build it with scripts/toxiproxy.sh, or set LAB_TOXIPROXY)';
+
+describe.skipIf(toxiproxy === undefined)(
+  `an answer lost after its change took effect${toxiproxy === undefined ? ` (${noToxiproxy})` : ''}`,
+  () => {
+    it("is info to the client, and its ledger row, named by the op's key, shows it applied", async () => {
+      const fixture = await startServerFixture(['update-returning']);
+      const proxies = await startToxiproxy(toxiproxy);
+      // Every answer from the server reaches the client 2 s late, long after the client gave up.
+      const proxy = await proxies.proxy('lab-server', new URL(fixture.url).host);
+      await proxy.addLatency(2_000);
+      const pools = new HttpPools({ timeoutMs: 300 });
+      try {
+        const store = httpRunStore(pools, {
+          urls: [fixture.url],
+          lab: 'update-returning',
+          scenario: 'withdraw-storm',
+          adminToken: ADMIN_TOKEN,
+        });
+        await store.reset(scenarioNamed('withdraw-storm').initialState);
+        const session = openHttpSession(pools, {
+          baseUrl: `http://${proxy.listen}`,
+          lab: 'update-returning',
+        });
+        const op: Op = {
+          index: 0,
+          id: 'http_lost-1',
+          process: 0,
+          request: { kind: 'withdraw', accountId: 1, amount: 7 },
+          invokedAt: 0,
+          retries: 0,
+          conflicts: 0,
+          waitedMs: 0,
+          deadlocks: 0,
+        };
+        op.outcome = await session.withdraw(1, 7, opContextFor(op));
+        expect(op.outcome.type).toBe('info');
+        const ledger = await store.readLedger();
+        expect(ledger.map((row) => row.opId)).toEqual(['http_lost-1']);
+        expect(resolveUnknowns([op], ledger)).toEqual({
+          unknown: 1,
+          applied: 1,
+          notApplied: 0,
+          unresolved: 0,
+        });
+        expect(op.resolution).toBe('applied');
+        expect(await store.readAccount(1)).toMatchObject({ balance: 10_000 - 7 });
+      } finally {
+        await pools.close();
+        await proxies.stop();
+        await fixture.close();
+      }
+    });
+  },
+);

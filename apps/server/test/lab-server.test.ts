@@ -106,6 +106,32 @@ describe('a server over the real Postgres', () => {
     });
   });
 
+  it("names an op by the client's Lab-Op-Key in its id and ledger row, and refuses a malformed key, changing nothing", async () => {
+    await fixture.reset('withdraw-storm', 'update-returning');
+    const withdraw = (headers: Record<string, string>) =>
+      fetch(`${fixture.url}/labs/update-returning/accounts/1/withdraw`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ amount: 3 }),
+      });
+    const keyed = await withdraw({ 'Lab-Op-Key': 'run_7-op-42' });
+    expect(keyed.status).toBe(200);
+    const { opId } = (await keyed.json()) as { opId: string };
+    expect(opId).toMatch(/^r0-[0-9a-f]{6}-\d+\.run_7-op-42$/);
+    for (const bad of ['', 'has space', 'dot.in.it', 'x'.repeat(101), 'a, b']) {
+      const refused = await withdraw({ 'Lab-Op-Key': bad });
+      expect(refused.status, bad).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        error: 'invalid_request',
+        field: 'lab-op-key',
+        message: expect.stringContaining('1 to 100 characters, each a letter, a digit, _ or -'),
+      });
+    }
+    const ledger = await fixture.get('/labs/update-returning/ledger');
+    expect((ledger.body.rows as Array<{ opId: string }>).map((row) => row.opId)).toEqual([opId]);
+    expect((await fixture.get('/labs/update-returning/accounts/1')).body).toMatchObject({ balance: 9997 });
+  });
+
   it('checks the state and ledger: valid after a correct run, invalid once the state is corrupted', async () => {
     await fixture.reset('replicas', 'update-returning');
     const replies = await Promise.all(

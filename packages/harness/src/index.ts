@@ -46,6 +46,7 @@ export type {
   UnknownResolution,
 } from './history/op.ts';
 export { changesOf, describeOp, isChange, isNemesisOp, NO_CLIENT, reportedValues } from './history/op.ts';
+export { isOpKey, keyedOpId, OP_KEY_ACCEPTED, OP_KEY_HEADER, opKeyOf } from './history/op-key.ts';
 export type { OverHttp, ReplicaCounts } from './load/replica-breakdown.ts';
 export { countByReplica, replicaOfClient } from './load/replica-breakdown.ts';
 export type { CriteriaVerdict, CriterionCheck, SuccessCriteria } from './load/success-criteria.ts';

@@ -1,3 +1,4 @@
+import { OP_KEY_HEADER } from '@concurrency-lab/harness';
 import { Pool } from 'undici';
 
 /** How the client talks to servers; every field has a default (HTTP_CLIENT_DEFAULTS). */
@@ -81,6 +82,8 @@ export interface HttpRequest {
   readonly path: string;
   readonly json?: unknown;
   readonly bearer?: string;
+  /** The operation's key, sent in the Lab-Op-Key header: the server puts it in the op's id. */
+  readonly opKey?: string;
 }
 
 /** An answer: its status, the body parsed as JSON (undefined when it is not JSON), and the raw text. */
@@ -152,6 +155,7 @@ export class HttpPools {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.json !== undefined) headers['content-type'] = 'application/json';
     if (request.bearer !== undefined) headers.authorization = `Bearer ${request.bearer}`;
+    if (request.opKey !== undefined) headers[OP_KEY_HEADER] = request.opKey;
     try {
       const response = await this.#poolFor(base.origin).request({
         method: request.method,

@@ -1,3 +1,4 @@
+import { opKeyOf } from '@concurrency-lab/harness';
 import type { LabStore, ScenarioName, State } from '@concurrency-lab/model';
 import { HttpLabStore } from './http-lab-store.ts';
 import type { HttpPools } from './http-pools.ts';
@@ -17,7 +18,7 @@ const same = (a: State, b: State): boolean => JSON.stringify(a) === JSON.stringi
 /**
  * The LabStore a harness run over HTTP uses: reset through every replica (each one then knows the
  * scenario and forgets its earlier operations), reads, the final state and the ledger through the
- * first. The runner's initial state must be the one the server seeds, or the checkers would judge
+ * first, the ledger's op ids turned back into the harness's. The runner's initial state must be the one the server seeds, or the checkers would judge
  * against a state the lab never had: a differing one is refused before any operation.
  */
 export const httpRunStore = (pools: HttpPools, options: HttpRunStoreOptions): LabStore => {
@@ -44,6 +45,9 @@ export const httpRunStore = (pools: HttpPools, options: HttpRunStoreOptions): La
     readState: () => first.readState(options.scenario),
     readAccount: (id) => first.readAccount(id),
     readItem: (sku) => first.readItem(sku),
-    readLedger: () => first.readLedger(),
+    // Each row as the run's history names its op: by the key the client sent (the harness's id),
+    // so that an op whose answer never came is still matched with its row.
+    readLedger: async () =>
+      (await first.readLedger()).map((row) => ({ ...row, opId: opKeyOf(row.opId) ?? row.opId })),
   };
 };

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  allCheckers,
-  type Checker,
   countByReplica,
   type FaultSchedule,
   judgeCriteria,
@@ -44,19 +42,6 @@ export interface HttpScenarioRun {
 /** Sockets per replica: one per client sharing it, as each in-process client has its own connection, capped. */
 const connectionsFor = (clients: number, replicas: number): number =>
   Math.min(500, Math.max(1, Math.ceil(clients / replicas)));
-
-/**
- * The ledger rows carry the server's op id, the history the harness's: the checkers see each op by
- * the id its server gave it (ops that got no answer keep the harness's, and match no row).
- */
-const byServerIds = (serverIds: ReadonlyMap<string, string>): Checker => ({
-  name: allCheckers.name,
-  check: (input) =>
-    allCheckers.check({
-      ...input,
-      history: input.history.map((op) => ({ ...op, id: serverIds.get(op.id) ?? op.id })),
-    }),
-});
 
 /**
  * How many replicas serve the lab: at least one per URL, and as many as any of them says it is one
@@ -138,7 +123,6 @@ export const runScenarioOverHttp = async (run: HttpScenarioRun): Promise<RunResu
             if (serverOpId !== undefined) serverIds.set(opId, serverOpId);
           },
         }),
-      checker: byServerIds(serverIds),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.nemeses ? { nemeses: run.nemeses } : {}),

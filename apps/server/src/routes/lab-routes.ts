@@ -1,3 +1,4 @@
+import { OP_KEY_HEADER } from '@concurrency-lab/harness';
 import type { LabStore } from '@concurrency-lab/model';
 import type { IRouter, Request, Response } from 'express';
 import type { JsonBodyReader } from '../http/json-body.ts';
@@ -7,6 +8,7 @@ import {
   parseAccountId,
   parseBasketBody,
   parseJointWithdrawalBody,
+  parseOpKey,
   parseQuantityBody,
   parseSku,
   parseTransferBody,
@@ -22,16 +24,22 @@ export interface LabRoutesOptions {
   readonly log: ServerLog;
 }
 
-/** Serves one change and answers with its outcome; details of a 5xx go to the log under the op id. */
+/**
+ * Serves one change and answers with its outcome; details of a 5xx go to the log under the op id.
+ * The request's op key (its header) is checked last, after the path and the body.
+ */
 const performChange = async (
+  req: Request,
   res: Response,
   served: ServedLab,
   request: ChangeRequest,
   log: ServerLog,
 ): Promise<void> => {
+  const key = parseOpKey(req.get(OP_KEY_HEADER));
+  if (!key.ok) return badRequest(res, key.error);
   let opId: string | undefined;
   try {
-    const performed = await served.perform(request);
+    const performed = await served.perform(request, key.value);
     opId = performed.opId;
     const reply = replyForOutcome(performed.outcome, request, performed.opId, performed.error);
     if (reply.status >= 500 && performed.error)
@@ -94,7 +102,7 @@ export const addLabRoutes = (router: IRouter, { labs, readJsonBody, log }: LabRo
       if (!body.ok) return badRequest(res, body.error);
       const quantity = parseQuantityBody(body.value, field);
       if (!quantity.ok) return badRequest(res, quantity.error);
-      await performChange(res, target.served, request(target.key, quantity.value), log);
+      await performChange(req, res, target.served, request(target.key, quantity.value), log);
     });
   };
 
@@ -130,7 +138,7 @@ export const addLabRoutes = (router: IRouter, { labs, readJsonBody, log }: LabRo
       if (!body.ok) return badRequest(res, body.error);
       const parsed = parse(body.value);
       if (!parsed.ok) return badRequest(res, parsed.error);
-      await performChange(res, served, request(parsed.value), log);
+      await performChange(req, res, served, request(parsed.value), log);
     });
   };
 
