@@ -7,6 +7,7 @@ import { type Lab, type LabContext, resolveLabOptions } from '@concurrency-lab/m
 import { schemaNameFor } from '@concurrency-lab/postgres';
 import { ServiceHub } from '@concurrency-lab/services';
 import { benchCheckers } from './checker-bench.ts';
+import { redisLuaByDriver, updateReturningByDriver } from './driver-bench.ts';
 import { benchOverHttp } from './http-bench.ts';
 import { hasPgbench, runPgbench } from './pgbench.ts';
 import { pgbenchScriptFor } from './pgbench-scripts.ts';
@@ -20,7 +21,11 @@ import { timeCommand } from './startup-bench.ts';
 // Sections: throughput, http, checkers, startup (default: all), e.g. `pnpm bench checkers startup`.
 
 const CONCURRENCIES = [1, 8, 32] as const;
-const OPS_PER_RUN: Record<number, number> = { 1: 2000, 8: 5000, 32: 8000 };
+// Operations per measurement, by concurrency: about half a second of work or more for each side, so
+// that neither a slow start nor one collection decides the figure (with 2000 at 1 client the same
+// loop measured anywhere from 8 500 to 13 500 ops/s). Redis serves several times as many per second.
+const POSTGRES_OPS: Record<number, number> = { 1: 5000, 8: 15_000, 32: 15_000 };
+const REDIS_OPS: Record<number, number> = { 1: 20_000, 8: 60_000, 32: 80_000 };
 // Each side's figure is the best of this many tries, the two sides taking turns.
 const REPEATS = 3;
 // A balance no run can exhaust: every withdrawal succeeds, on both sides.
@@ -36,10 +41,12 @@ interface ThroughputRow {
   readonly concurrency: number;
   readonly labOps: number;
   readonly referenceOps: number;
+  /** The client library alone sending the lab's statement (see driver-bench.ts), where measured. */
+  readonly driverOps?: number;
   readonly target: number;
 }
 
-/** What the reference tool does per measurement, against the lab's prepared namespace. */
+/** What the reference tool (or the driver alone) does per measurement, against the lab's prepared namespace. */
 type MeasureReference = (context: LabContext, clients: number, count: number) => Promise<number>;
 
 /** The lab and its reference at each concurrency on the same data, taking turns, after a warm-up. */
@@ -49,6 +56,8 @@ const benchAgainst = async (
   reference: string,
   target: number,
   measureReference: MeasureReference,
+  opsPerRun: Record<number, number>,
+  measureDriver?: MeasureReference,
 ): Promise<ThroughputRow[]> => {
   const rows: ThroughputRow[] = [];
   for (const concurrency of CONCURRENCIES) {
@@ -56,7 +65,7 @@ const benchAgainst = async (
     process.env.LAB_PG_POOL_SIZE = String(concurrency);
     const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });
     try {
-      const count = OPS_PER_RUN[concurrency] ?? 2000;
+      const count = opsPerRun[concurrency] ?? 2000;
       const scenario = withdrawStorm({ balance: BALANCE, amount: 1, count, concurrency });
       const measureLab = async () =>
         (await runScenario({ lab, scenario, context: prepared.context })).throughputOpsPerSec;
@@ -64,16 +73,33 @@ const benchAgainst = async (
         await lab.store(prepared.context).reset(scenario.initialState);
         return measureReference(prepared.context, concurrency, count);
       };
+      const measureByDriver = async () => {
+        if (!measureDriver) return 0;
+        await lab.store(prepared.context).reset(scenario.initialState);
+        return measureDriver(prepared.context, concurrency, count);
+      };
       await measureLab(); // warm-up: connections, plans, JIT
+      await measureByDriver();
       let labOps = 0;
       let referenceOps = 0;
+      let driverOps = 0;
       for (let i = 0; i < REPEATS; i++) {
         referenceOps = Math.max(referenceOps, await measureOther());
         labOps = Math.max(labOps, await measureLab());
+        driverOps = Math.max(driverOps, await measureByDriver());
       }
-      rows.push({ lab: lab.name, reference, concurrency, labOps, referenceOps, target });
+      rows.push({
+        lab: lab.name,
+        reference,
+        concurrency,
+        labOps,
+        referenceOps,
+        ...(measureDriver ? { driverOps } : {}),
+        target,
+      });
       say(
-        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ${reference} ${referenceOps.toFixed(0)}`,
+        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ${reference} ${referenceOps.toFixed(0)}` +
+          (measureDriver ? `, driver alone ${driverOps.toFixed(0)}` : ''),
       );
     } finally {
       await prepared.release();
@@ -116,12 +142,39 @@ const throughput = async () => {
     const redisBenchmark: MeasureReference = (_, clients, count) =>
       runRedisLuaBenchmark({ url: redisUrl, clients, requests: count });
     const rows: ThroughputRow[] = [];
+    const drivers: Record<string, MeasureReference> = {
+      'update-returning': (context, clients, count) =>
+        updateReturningByDriver(pgUrl, context, clients, count),
+      'redis-lua': (context, clients, count) => redisLuaByDriver(redisUrl, context, clients, count),
+    };
     for (const name of POSTGRES_LABS)
-      rows.push(...(await benchAgainst(hub, labOf(name), 'pgbench', 0.9, pgbench)));
-    rows.push(...(await benchAgainst(hub, labOf('redis-lua'), 'redis-benchmark', 1.0, redisBenchmark)));
+      rows.push(
+        ...(await benchAgainst(hub, labOf(name), 'pgbench', 0.9, pgbench, POSTGRES_OPS, drivers[name])),
+      );
+    rows.push(
+      ...(await benchAgainst(
+        hub,
+        labOf('redis-lua'),
+        'redis-benchmark',
+        1.0,
+        redisBenchmark,
+        REDIS_OPS,
+        drivers['redis-lua'],
+      )),
+    );
     process.stdout.write(
       `\nThroughput on one hot row, best of ${REPEATS} each, sides taking turns\n${textTable([
-        ['lab', 'reference', 'clients', 'lab ops/s', 'reference ops/s', 'ratio', 'target'],
+        [
+          'lab',
+          'reference',
+          'clients',
+          'lab ops/s',
+          'reference ops/s',
+          'ratio',
+          'target',
+          'driver alone ops/s',
+          'driver / reference',
+        ],
         ...rows.map((r) => [
           r.lab,
           r.reference,
@@ -130,8 +183,11 @@ const throughput = async () => {
           r.referenceOps.toFixed(0),
           (r.labOps / r.referenceOps).toFixed(2),
           `≥ ${r.target.toFixed(1)}${r.labOps / r.referenceOps >= r.target ? ' ✓' : ''}`,
+          r.driverOps === undefined ? '' : r.driverOps.toFixed(0),
+          r.driverOps === undefined ? '' : (r.driverOps / r.referenceOps).toFixed(2),
         ]),
-      ])}\n`,
+      ])}\n` +
+        '(driver alone: node-postgres or ioredis sending the same statement with nothing of the lab around it)\n',
     );
     // The checkers' share of a real run: the same history checked again, against the run's duration.
     const lab = labOf('update-returning');

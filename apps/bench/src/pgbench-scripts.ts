@@ -1,38 +1,59 @@
 import { changeBalanceSql } from '@concurrency-lab/lab-update-returning';
 import type { LabContext } from '@concurrency-lab/model';
-import { postgresOf } from '@concurrency-lab/postgres';
+import { postgresOf, readRowSql, writeRowSql } from '@concurrency-lab/postgres';
+import { type RawBuilder, sql } from 'kysely';
 
 // What each Postgres lab sends for one withdrawal of 1 from account 1, as a pgbench script, so that
-// both sides of a ratio run the same statements on the same hot row.
+// both sides of a ratio run the same statements on the same hot row: built from the labs' own SQL
+// where a lab exports it.
 
 const literal = (value: unknown) =>
   typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
 
-const ledgerInsert = (lab: string, value: string) =>
-  `insert into "ledger" ("op_id", "lab", "subject", "kind", "delta", "resulting_value") values ('pgbench', '${lab}', 'account:1', 'withdraw', -1, ${value});`;
+/** `query` as one line of a pgbench script, its parameters inlined as literals. */
+const inlined = (ctx: LabContext, query: RawBuilder<unknown>): string => {
+  const { sql: text, parameters } = query.compile(postgresOf(ctx).db);
+  return text
+    .replace(/\$(\d+)/g, (_, n) => literal(parameters[Number(n) - 1]))
+    .replace(/\s+/g, ' ')
+    .trim();
+};
 
-/** The naive steps (read, compute in the client, write, log) as readModifyWrite sends them, after `lock`. */
-const readModifyWrite = (lab: string, lock: string, forUpdate: boolean) =>
-  [
+// Stands for the balance the client computed, replaced by pgbench's variable once compiled.
+const AFTER = -987_654_321;
+
+/**
+ * The naive steps as readModifyWrite sends them (its own read and write statements), after `lock`,
+ * in one transaction: the read, the new balance computed in the client, the write with its ledger row.
+ */
+const readModifyWrite = (ctx: LabContext, lock: string, forUpdate: boolean) => {
+  const row = { table: 'accounts', key: 1 } as const;
+  const read = inlined(ctx, readRowSql(row, 'balance', forUpdate));
+  const write = inlined(
+    ctx,
+    writeRowSql(row, sql`balance = ${AFTER}`, {
+      opId: 'pgbench',
+      lab: ctx.lab,
+      subject: 'account:1',
+      kind: 'withdraw',
+      delta: -1,
+      resultingValue: AFTER,
+    }),
+  ).replaceAll(String(AFTER), ':after');
+  return [
     'BEGIN;',
     ...(lock ? [lock] : []),
-    `select "balance" from "accounts" where "id" = 1${forUpdate ? ' for update' : ''} \\gset`,
-    // Computed in the client, as the lab computes it in JavaScript and sends the value.
+    `${read} \\gset`,
     '\\set after :balance - 1',
-    'update "accounts" set "balance" = :after, "version" = version + 1 where "id" = 1;',
-    ledgerInsert(lab, ':after'),
+    `${write};`,
     'COMMIT;',
     '',
   ].join('\n');
-
-/** The conditional UPDATE with its ledger row in one CTE, as update-returning compiles it, parameters inlined. */
-const updateReturning = (ctx: LabContext) => {
-  const { sql, parameters } = changeBalanceSql(ctx, 'pgbench', 1, -1, 'withdraw').compile(postgresOf(ctx).db);
-  return `${sql
-    .replace(/\$(\d+)/g, (_, n) => literal(parameters[Number(n) - 1]))
-    .replace(/\s+/g, ' ')
-    .trim()};\n`;
 };
+
+/** The conditional UPDATE with its ledger row in one CTE, as update-returning compiles it. */
+const updateReturning = (ctx: LabContext) =>
+  `${inlined(ctx, changeBalanceSql(ctx, 'pgbench', 1, -1, 'withdraw'))};\n`;
 
 /** check-constraint's plain UPDATE (the CHECK rejects a negative row) with its ledger row in one CTE. */
 const checkConstraint = (lab: string) =>
@@ -48,10 +69,10 @@ export const pgbenchScriptFor = (ctx: LabContext): string | undefined => {
     case 'update-returning':
       return updateReturning(ctx);
     case 'select-for-update':
-      return readModifyWrite(ctx.lab, '', true);
+      return readModifyWrite(ctx, '', true);
     case 'advisory-lock':
       return readModifyWrite(
-        ctx.lab,
+        ctx,
         `select pg_advisory_xact_lock(hashtextextended('${ctx.namespace}/account:1', 0));`,
         false,
       );

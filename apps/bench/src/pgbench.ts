@@ -23,8 +23,9 @@ export interface PgbenchRun {
 }
 
 /**
- * Runs pgbench with the extended query protocol (as node-postgres sends parameterised queries)
- * and returns its transactions per second, excluding connection set-up.
+ * Runs pgbench with prepared statements (each parsed and planned once per connection, as the labs'
+ * pool sends its repeated statements: see packages/postgres's prepared-statements.ts) and returns its
+ * transactions per second, excluding connection set-up.
  */
 export const runPgbench = async (run: PgbenchRun): Promise<number> => {
   const dir = await mkdtemp(join(tmpdir(), 'lab-pgbench-'));
@@ -33,7 +34,7 @@ export const runPgbench = async (run: PgbenchRun): Promise<number> => {
   const args = [
     '-n',
     '-M',
-    'extended',
+    'prepared',
     '-f',
     file,
     '-c',

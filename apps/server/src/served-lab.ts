@@ -1,9 +1,9 @@
 import {
   type ChangeRequest,
   callSession,
-  type Nemesis,
+  type Op,
   type OpValue,
-  opContextFor,
+  opContexts,
   raceWindow,
   type Scenario,
 } from '@concurrency-lab/harness';
@@ -12,6 +12,7 @@ import {
   type LabContext,
   type LabSession,
   type LabStore,
+  type OpContext,
   type Outcome,
   openSession,
 } from '@concurrency-lab/model';
@@ -48,7 +49,8 @@ export class ServedLab {
   readonly context: LabContext;
   readonly store: LabStore;
   readonly history: HttpHistory;
-  readonly #nemeses: readonly Nemesis[];
+  // The race window (LAB_RACE_WINDOW_MS) is where this replica's nemesis acts.
+  readonly #contextFor: (op: Op) => OpContext;
   // A LabSession serves one client at a time (the Lab contract), and an HTTP server has as many
   // clients at once as it has requests in flight: each request borrows an idle session or opens one.
   readonly #idle: LabSession[] = [];
@@ -60,7 +62,7 @@ export class ServedLab {
     this.context = options.context;
     this.store = options.lab.store(options.context);
     this.history = new HttpHistory(options.replicaId, options.replicaIndex);
-    this.#nemeses = raceWindow(options.raceWindowMs);
+    this.#contextFor = opContexts(raceWindow(options.raceWindowMs));
   }
 
   /** The scenario this replica last reset the lab to, if any. */
@@ -88,7 +90,7 @@ export class ServedLab {
     const session = this.#idle.pop() ?? (await openSession(this.lab, this.context));
     const op = this.history.begin(request, opKey);
     try {
-      const outcome = await callSession(session, request, opContextFor(op, this.#nemeses));
+      const outcome = await callSession(session, request, this.#contextFor(op));
       this.history.complete(op, outcome);
       return { opId: op.id, outcome };
     } catch (error) {

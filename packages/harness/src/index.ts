@@ -18,7 +18,7 @@ export { composeCheckers, ViolationTally } from './checker/verdict.ts';
 export type { MagnitudeUnit, ViolationKind, ViolationKindName } from './checker/violation-kinds.ts';
 export { VIOLATION_KINDS } from './checker/violation-kinds.ts';
 export { writeSkewChecker } from './checker/write-skew-checker.ts';
-export { opContextFor } from './client/op-context.ts';
+export { opContextFor, opContexts } from './client/op-context.ts';
 export type { ChangeRequest } from './client/session-call.ts';
 export { callSession } from './client/session-call.ts';
 export { basketScenario } from './generator/basket.ts';

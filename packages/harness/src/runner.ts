@@ -17,7 +17,7 @@ import { allCheckers } from './checker/all-checkers.ts';
 import { historyChecker } from './checker/history-checker.ts';
 import { resolveUnknowns, type UnknownOutcomes } from './checker/unknown-resolution.ts';
 import type { Checker, Verdict } from './checker/verdict.ts';
-import { opContextFor } from './client/op-context.ts';
+import { opContexts } from './client/op-context.ts';
 import { callSession } from './client/session-call.ts';
 import { createRng } from './generator/rng.ts';
 import type { ExpectedOutcome, Scenario } from './generator/scenario.ts';
@@ -162,16 +162,21 @@ const invoke = async (
   }
 };
 
-/** Counts lost updates (repeated values where a subject went down) and negative values as they happen. */
+/**
+ * Counts lost updates (repeated values where a subject went down) and negative values as they
+ * happen. Called once per operation, so it allocates nothing for an op that reports no value.
+ */
 const liveTally = () => {
   const seen = new Map<string, Set<number>>();
   let violations = 0;
   return {
     add(op: Op) {
-      const down = new Set(changesOf(op.request).flatMap((c) => (c.delta < 0 ? [c.subject] : [])));
-      for (const { subject, value } of reportedValues(op)) {
+      const reported = reportedValues(op);
+      if (reported.length === 0) return;
+      const changes = changesOf(op.request);
+      for (const { subject, value } of reported) {
         if (value < 0) violations++;
-        if (!down.has(subject)) continue;
+        if (!changes.some((c) => c.subject === subject && c.delta < 0)) continue;
         const values = seen.get(subject) ?? new Set<number>();
         if (values.has(value)) violations++;
         values.add(value);
@@ -236,6 +241,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
   });
 
   const signal = options.signal;
+  const contextFor = opContexts(nemeses);
   const client = async (process: number, session: LabSession) => {
     while (nextIndex < requests.length && !signal?.aborted) {
       const index = nextIndex++;
@@ -252,7 +258,7 @@ export const runScenario = async (options: RunOptions): Promise<RunResult> => {
         deadlocks: 0,
       };
       history.push(op);
-      const outcome = await invoke(session, store, request, opContextFor(op, nemeses));
+      const outcome = await invoke(session, store, request, contextFor(op));
       // An interrupted run that stopped waiting has already recorded this op as unknown.
       if (op.outcome) return;
       op.outcome = outcome;

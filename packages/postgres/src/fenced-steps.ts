@@ -7,7 +7,9 @@ export type FencedRow =
   | { readonly table: 'accounts'; readonly key: number }
   | { readonly table: 'stock_items'; readonly key: string };
 
-const where = (row: FencedRow) => (row.table === 'accounts' ? sql`id = ${row.key}` : sql`sku = ${row.key}`);
+/** The condition that picks `row` by its key. */
+export const rowKey = (row: FencedRow) =>
+  row.table === 'accounts' ? sql`id = ${row.key}` : sql`sku = ${row.key}`;
 
 /** The token each operation was given, by its OpContext (one object per operation). */
 export type FencingTokens = WeakMap<OpContext, number>;
@@ -56,10 +58,10 @@ export const claimRow = async <R>(
   token: number,
 ): Promise<R | Outcome<never> | undefined> => {
   const { rows } = await sql<R>`
-    UPDATE ${sql.table(row.table)} SET fence = ${token} WHERE ${where(row)} AND fence < ${token}
+    UPDATE ${sql.table(row.table)} SET fence = ${token} WHERE ${rowKey(row)} AND fence < ${token}
     RETURNING ${sql.raw(columns)}`.execute(on);
   if (rows[0]) return rows[0];
-  const { rows: exists } = await sql`SELECT 1 FROM ${sql.table(row.table)} WHERE ${where(row)}`.execute(on);
+  const { rows: exists } = await sql`SELECT 1 FROM ${sql.table(row.table)} WHERE ${rowKey(row)}`.execute(on);
   return exists.length > 0 ? stale(token, row) : undefined;
 };
 

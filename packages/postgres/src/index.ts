@@ -16,7 +16,7 @@ export { basketRows, rowOperations, transferRows } from './multi-row.ts';
 export { pingPostgres } from './ping-postgres.ts';
 export { postgresStore } from './postgres-store.ts';
 export type { ReadModifyWriteOptions } from './read-modify-write.ts';
-export { readModifyWrite } from './read-modify-write.ts';
+export { readModifyWrite, readRowSql, writeRowSql } from './read-modify-write.ts';
 export { retryingTransaction } from './retrying-transaction.ts';
 export { underRowLock } from './row-lock-wait.ts';
 export type { LabDatabase } from './schema.ts';

@@ -18,6 +18,7 @@ import {
   type FencingTokens,
   fenceCondition,
   isRefusal,
+  rowKey,
   withFencingTokens,
 } from './fenced-steps.ts';
 import { type RowChanges, rowOperations } from './multi-row.ts';
@@ -36,6 +37,31 @@ export interface ReadModifyWriteOptions {
    */
   readonly fencing?: boolean;
 }
+
+/** The read of one row's `columns`, as the steps send it (the bench's pgbench script sends the same). */
+export const readRowSql = <R>(row: FencedRow, columns: string, lockRows: boolean): RawBuilder<R> =>
+  sql<R>`SELECT ${sql.raw(columns)} FROM ${sql.table(row.table)} WHERE ${rowKey(row)}${lockRows ? sql` FOR UPDATE` : sql``}`;
+
+/** A row's new values and its ledger row in one statement, as the steps send it (and the bench). */
+export const writeRowSql = (
+  row: FencedRow,
+  set: RawBuilder<unknown>,
+  ledger: {
+    opId: string;
+    lab: string;
+    subject: string;
+    kind: string;
+    delta: number;
+    resultingValue: number;
+  },
+  fence?: RawBuilder<unknown>,
+): RawBuilder<unknown> => sql`
+  WITH changed AS (
+    UPDATE ${sql.table(row.table)} SET ${set}, version = version + 1
+    WHERE ${rowKey(row)} ${fence ?? sql``} RETURNING 1)
+  INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+  SELECT ${ledger.opId}, ${ledger.lab}, ${ledger.subject}, ${ledger.kind}, ${ledger.delta}, ${ledger.resultingValue}
+  FROM changed RETURNING 1`;
 
 /**
  * The naive steps, a building block of several labs: read the row, decide in JavaScript, write the
@@ -63,8 +89,7 @@ export const readModifyWrite = (
   ): Promise<R | ReturnType<typeof fail> | undefined> => {
     const token = tokens.get(op);
     if (fencing && token !== undefined) return claimRow<R>(on, row, columns, token);
-    const key = row.table === 'accounts' ? sql`id = ${row.key}` : sql`sku = ${row.key}`;
-    const read = sql<R>`SELECT ${sql.raw(columns)} FROM ${sql.table(row.table)} WHERE ${key}${lockRows ? sql` FOR UPDATE` : sql``}`;
+    const read = readRowSql<R>(row, columns, lockRows);
     const { rows } = lockRows ? await underRowLock(op, () => read.execute(on)) : await read.execute(on);
     return rows[0];
   };
@@ -79,14 +104,12 @@ export const readModifyWrite = (
   ) => {
     const token = tokens.get(op);
     const fence = fencing && token !== undefined ? fenceCondition(row, token) : undefined;
-    const key = row.table === 'accounts' ? sql`id = ${row.key}` : sql`sku = ${row.key}`;
-    const { rows } = await sql`
-      WITH changed AS (
-        UPDATE ${sql.table(row.table)} SET ${set}, version = version + 1
-        WHERE ${key} ${fence?.where ?? sql``} RETURNING 1)
-      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-      SELECT ${op.id}, ${ctx.lab}, ${ledger.subject}, ${ledger.kind}, ${ledger.delta}, ${ledger.resultingValue}
-      FROM changed RETURNING 1`.execute(on);
+    const { rows } = await writeRowSql(
+      row,
+      set,
+      { ...ledger, opId: op.id, lab: ctx.lab },
+      fence?.where,
+    ).execute(on);
     return rows.length === 0 && fence ? fence.refused() : undefined;
   };
 

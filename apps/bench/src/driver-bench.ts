@@ -1,0 +1,78 @@
+import { REDIS_LUA_SCRIPTS } from '@concurrency-lab/lab-redis-lua';
+import { changeBalanceSql } from '@concurrency-lab/lab-update-returning';
+import type { LabContext } from '@concurrency-lab/model';
+import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
+import { closeRedis, connectRedis, redisKeys } from '@concurrency-lab/redis';
+import pg from 'pg';
+
+// The client library alone sending a lab's statement, with nothing of the lab or the harness around
+// it: what the lab could reach at best in Node. Beside the lab's and the reference tool's figures it
+// tells the lab's own cost (lab / driver) from the driver's (driver / reference).
+
+/** `count` calls of `call` from `clients` callers at once, in operations per second. */
+const drive = async (clients: number, count: number, call: (i: number) => Promise<unknown>) => {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) await call(next++);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+};
+
+/**
+ * node-postgres sending update-returning's withdrawal (its compiled text, as a named prepared
+ * statement, as the lab's pool sends it) over a pool of `clients` connections.
+ */
+export const updateReturningByDriver = async (
+  url: string,
+  ctx: LabContext,
+  clients: number,
+  count: number,
+): Promise<number> => {
+  const { sql: text, parameters } = changeBalanceSql(ctx, 'driver', 1, -1, 'withdraw').compile(
+    postgresOf(ctx).db,
+  );
+  const opIdAt = parameters.indexOf('driver');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: clients,
+    options: `-c search_path=${schemaNameFor(ctx.namespace)}`,
+  });
+  try {
+    return await drive(clients, count, (i) =>
+      pool.query({
+        name: 'driver_withdraw',
+        text,
+        values: parameters.map((p, n) => (n === opIdAt ? `driver-${i}` : p)),
+      }),
+    );
+  } finally {
+    await pool.end();
+  }
+};
+
+/** ioredis calling redis-lua's withdraw script by EVALSHA on one shared connection, as the lab does. */
+export const redisLuaByDriver = async (url: string, ctx: LabContext, clients: number, count: number) => {
+  const redis = await connectRedis(url);
+  const keys = redisKeys(ctx.namespace);
+  try {
+    const sha = (await redis.script('LOAD', REDIS_LUA_SCRIPTS.labChangeBalance.lua)) as string;
+    return await drive(clients, count, (i) =>
+      redis.evalsha(
+        sha,
+        2,
+        keys.account(1),
+        keys.ledger,
+        -1,
+        'withdraw',
+        `driver-${i}`,
+        ctx.lab,
+        'account:1',
+      ),
+    );
+  } finally {
+    await closeRedis(redis);
+  }
+};
