@@ -9,7 +9,7 @@ import { ServiceHub } from '@concurrency-lab/services';
 import { benchCheckers } from './checker-bench.ts';
 import { redisLuaByDriver, updateReturningByDriver } from './driver-bench.ts';
 import { benchOverHttp } from './http-bench.ts';
-import { hasPgbench, runPgbench } from './pgbench.ts';
+import { hasPgbench, type PgbenchProtocol, runPgbench } from './pgbench.ts';
 import { pgbenchScriptFor } from './pgbench-scripts.ts';
 import { hasRedisBenchmark, runRedisLuaBenchmark } from './redis-lua-bench.ts';
 import { timeCommand } from './startup-bench.ts';
@@ -49,19 +49,24 @@ interface ThroughputRow {
 /** What the reference tool (or the driver alone) does per measurement, against the lab's prepared namespace. */
 type MeasureReference = (context: LabContext, clients: number, count: number) => Promise<number>;
 
-/** The lab and its reference at each concurrency on the same data, taking turns, after a warm-up. */
+/** A reference tool run one way, and the ratio the lab is held to against it. */
+interface Reference {
+  readonly name: string;
+  readonly target: number;
+  readonly measure: MeasureReference;
+}
+
+/** The lab and its references at each concurrency on the same data, taking turns, after a warm-up. */
 const benchAgainst = async (
   hub: ServiceHub,
   lab: Lab,
-  reference: string,
-  target: number,
-  measureReference: MeasureReference,
+  references: readonly Reference[],
   opsPerRun: Record<number, number>,
   measureDriver?: MeasureReference,
 ): Promise<ThroughputRow[]> => {
   const rows: ThroughputRow[] = [];
   for (const concurrency of CONCURRENCIES) {
-    // Same number of connections on both sides.
+    // Same number of connections on every side.
     process.env.LAB_PG_POOL_SIZE = String(concurrency);
     const prepared = await hub.prepare(lab, { options: resolveLabOptions(lab, {}) });
     try {
@@ -69,36 +74,35 @@ const benchAgainst = async (
       const scenario = withdrawStorm({ balance: BALANCE, amount: 1, count, concurrency });
       const measureLab = async () =>
         (await runScenario({ lab, scenario, context: prepared.context })).throughputOpsPerSec;
-      const measureOther = async () => {
+      // Every other side starts from the same state as the lab's run does.
+      const fromReset = async (measure: MeasureReference) => {
         await lab.store(prepared.context).reset(scenario.initialState);
-        return measureReference(prepared.context, concurrency, count);
-      };
-      const measureByDriver = async () => {
-        if (!measureDriver) return 0;
-        await lab.store(prepared.context).reset(scenario.initialState);
-        return measureDriver(prepared.context, concurrency, count);
+        return measure(prepared.context, concurrency, count);
       };
       await measureLab(); // warm-up: connections, plans, JIT
-      await measureByDriver();
+      if (measureDriver) await fromReset(measureDriver);
       let labOps = 0;
-      let referenceOps = 0;
       let driverOps = 0;
+      const referenceOps = references.map(() => 0);
       for (let i = 0; i < REPEATS; i++) {
-        referenceOps = Math.max(referenceOps, await measureOther());
+        for (const [n, reference] of references.entries())
+          referenceOps[n] = Math.max(referenceOps[n] ?? 0, await fromReset(reference.measure));
         labOps = Math.max(labOps, await measureLab());
-        driverOps = Math.max(driverOps, await measureByDriver());
+        if (measureDriver) driverOps = Math.max(driverOps, await fromReset(measureDriver));
       }
-      rows.push({
-        lab: lab.name,
-        reference,
-        concurrency,
-        labOps,
-        referenceOps,
-        ...(measureDriver ? { driverOps } : {}),
-        target,
-      });
+      for (const [n, reference] of references.entries())
+        rows.push({
+          lab: lab.name,
+          reference: reference.name,
+          concurrency,
+          labOps,
+          referenceOps: referenceOps[n] ?? 0,
+          ...(measureDriver ? { driverOps } : {}),
+          target: reference.target,
+        });
       say(
-        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ${reference} ${referenceOps.toFixed(0)}` +
+        `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ` +
+          references.map((r, n) => `${r.name} ${referenceOps[n]?.toFixed(0)}`).join(', ') +
           (measureDriver ? `, driver alone ${driverOps.toFixed(0)}` : ''),
       );
     } finally {
@@ -128,17 +132,26 @@ const throughput = async () => {
   try {
     const pgUrl = await hub.postgresUrl();
     const redisUrl = await hub.redisUrl();
-    const pgbench: MeasureReference = (context, clients, count) => {
-      const script = pgbenchScriptFor(context);
-      if (!script) throw new Error(`no pgbench script for ${context.lab}`);
-      return runPgbench({
-        url: pgUrl,
-        schema: schemaNameFor(context.namespace),
-        script,
-        clients,
-        transactionsPerClient: Math.ceil(count / clients),
-      });
-    };
+    const pgbench =
+      (protocol: PgbenchProtocol): MeasureReference =>
+      (context, clients, count) => {
+        const script = pgbenchScriptFor(context);
+        if (!script) throw new Error(`no pgbench script for ${context.lab}`);
+        return runPgbench({
+          url: pgUrl,
+          schema: schemaNameFor(context.namespace),
+          script,
+          protocol,
+          clients,
+          transactionsPerClient: Math.ceil(count / clients),
+        });
+      };
+    // Both of pgbench's ways of sending statements: `prepared` is the labs' own (named statements),
+    // `extended` (parsed on every call) is the one the targets were first measured against.
+    const pgbenchReferences: Reference[] = [
+      { name: 'pgbench -M prepared', target: 0.9, measure: pgbench('prepared') },
+      { name: 'pgbench -M extended', target: 0.9, measure: pgbench('extended') },
+    ];
     const redisBenchmark: MeasureReference = (_, clients, count) =>
       runRedisLuaBenchmark({ url: redisUrl, clients, requests: count });
     const rows: ThroughputRow[] = [];
@@ -148,16 +161,12 @@ const throughput = async () => {
       'redis-lua': (context, clients, count) => redisLuaByDriver(redisUrl, context, clients, count),
     };
     for (const name of POSTGRES_LABS)
-      rows.push(
-        ...(await benchAgainst(hub, labOf(name), 'pgbench', 0.9, pgbench, POSTGRES_OPS, drivers[name])),
-      );
+      rows.push(...(await benchAgainst(hub, labOf(name), pgbenchReferences, POSTGRES_OPS, drivers[name])));
     rows.push(
       ...(await benchAgainst(
         hub,
         labOf('redis-lua'),
-        'redis-benchmark',
-        1.0,
-        redisBenchmark,
+        [{ name: 'redis-benchmark', target: 1.0, measure: redisBenchmark }],
         REDIS_OPS,
         drivers['redis-lua'],
       )),

@@ -12,21 +12,26 @@ export const hasPgbench = (): Promise<boolean> =>
     child.on('exit', (code) => resolve(code === 0));
   });
 
+/**
+ * pgbench's -M: `prepared` parses and plans each statement once per connection, as the labs' pool
+ * sends its repeated statements (packages/postgres's prepared-statements.ts); `extended` parses each
+ * call anew, as node-postgres sends an unnamed parameterised query.
+ */
+export type PgbenchProtocol = 'prepared' | 'extended';
+
 export interface PgbenchRun {
   readonly url: string;
   /** The schema the script's unqualified table names resolve to. */
   readonly schema: string;
   /** The transaction script, in pgbench's format. */
   readonly script: string;
+  /** How statements are sent (see PgbenchProtocol). */
+  readonly protocol: PgbenchProtocol;
   readonly clients: number;
   readonly transactionsPerClient: number;
 }
 
-/**
- * Runs pgbench with prepared statements (each parsed and planned once per connection, as the labs'
- * pool sends its repeated statements: see packages/postgres's prepared-statements.ts) and returns its
- * transactions per second, excluding connection set-up.
- */
+/** Runs pgbench and returns its transactions per second, excluding connection set-up. */
 export const runPgbench = async (run: PgbenchRun): Promise<number> => {
   const dir = await mkdtemp(join(tmpdir(), 'lab-pgbench-'));
   const file = join(dir, 'script.sql');
@@ -34,7 +39,7 @@ export const runPgbench = async (run: PgbenchRun): Promise<number> => {
   const args = [
     '-n',
     '-M',
-    'prepared',
+    run.protocol,
     '-f',
     file,
     '-c',
