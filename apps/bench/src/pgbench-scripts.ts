@@ -1,11 +1,11 @@
+import { plainChangeSql } from '@concurrency-lab/lab-check-constraint';
 import { changeBalanceSql } from '@concurrency-lab/lab-update-returning';
 import type { LabContext } from '@concurrency-lab/model';
 import { postgresOf, readRowSql, writeRowSql } from '@concurrency-lab/postgres';
 import { type RawBuilder, sql } from 'kysely';
 
 // What each Postgres lab sends for one withdrawal of 1 from account 1, as a pgbench script, so that
-// both sides of a ratio run the same statements on the same hot row: built from the labs' own SQL
-// where a lab exports it.
+// both sides of a ratio run the same statements on the same hot row: built from the labs' own SQL.
 
 const literal = (value: unknown) =>
   typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
@@ -55,13 +55,9 @@ const readModifyWrite = (ctx: LabContext, lock: string, forUpdate: boolean) => {
 const updateReturning = (ctx: LabContext) =>
   `${inlined(ctx, changeBalanceSql(ctx, 'pgbench', 1, -1, 'withdraw'))};\n`;
 
-/** check-constraint's plain UPDATE (the CHECK rejects a negative row) with its ledger row in one CTE. */
-const checkConstraint = (lab: string) =>
-  `${[
-    'with changed as (update accounts set balance = balance + -1, version = version + 1 where id = 1 returning balance),',
-    `logged as (insert into ledger (op_id, lab, subject, kind, delta, resulting_value) select 'pgbench', '${lab}', 'account:1', 'withdraw', -1, balance from changed)`,
-    'select balance from changed;',
-  ].join(' ')}\n`;
+/** check-constraint's plain UPDATE (the CHECK rejects a negative row) with its ledger row, as the lab compiles it. */
+const checkConstraint = (ctx: LabContext) =>
+  `${inlined(ctx, plainChangeSql(ctx, 'pgbench', 1, -1, 'withdraw'))};\n`;
 
 /** The pgbench script for `ctx.lab`'s withdrawal; undefined for a lab with no script here. */
 export const pgbenchScriptFor = (ctx: LabContext): string | undefined => {
@@ -77,7 +73,7 @@ export const pgbenchScriptFor = (ctx: LabContext): string | undefined => {
         false,
       );
     case 'check-constraint':
-      return checkConstraint(ctx.lab);
+      return checkConstraint(ctx);
     default:
       return undefined;
   }

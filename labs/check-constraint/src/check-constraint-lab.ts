@@ -1,9 +1,11 @@
 import {
   accountSubject,
+  type ChangeKind,
   everyScenario,
   fail,
   itemSubject,
   type Lab,
+  type LabContext,
   type Outcome,
   ok,
   sessionFrom,
@@ -44,6 +46,26 @@ const guarded = async <R, V>(
   }
 };
 
+/**
+ * The unconditional UPDATE of a balance with its ledger row, in one statement (exported so that the
+ * bench's pgbench script sends the same): the CHECK constraint, not a WHERE, refuses a negative row.
+ */
+export const plainChangeSql = (
+  ctx: LabContext,
+  opId: string,
+  accountId: number,
+  delta: number,
+  kind: ChangeKind,
+) =>
+  sql<{ balance: number }>`
+    WITH changed AS (
+      UPDATE accounts SET balance = balance + ${delta}, version = version + 1
+      WHERE id = ${accountId} RETURNING balance),
+    logged AS (
+      INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
+      SELECT ${opId}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
+    SELECT balance FROM changed`;
+
 const { 'write-skew': _writeSkew, ...withoutWriteSkew } = everyScenario('safe');
 const WRITE_SKEW_UNSUPPORTED =
   "a CHECK constraint sees one row, so the rule of write-skew (the sum of a customer's two accounts) cannot be one, and its balance >= 0 check forbids the negative balance of one account that the scenario allows";
@@ -78,18 +100,8 @@ export const checkConstraintLab: Lab = {
     const changeBalance: RowChanges['changeBalance'] = (on, accountId, delta, kind, op) =>
       guarded(
         async () =>
-          (
-            await underRowLock(op, () =>
-              sql<{ balance: number }>`
-              WITH changed AS (
-                UPDATE accounts SET balance = balance + ${delta}, version = version + 1
-                WHERE id = ${accountId} RETURNING balance),
-              logged AS (
-                INSERT INTO ledger (op_id, lab, subject, kind, delta, resulting_value)
-                SELECT ${op.id}, ${ctx.lab}, ${accountSubject(accountId)}, ${kind}, ${delta}, balance FROM changed)
-              SELECT balance FROM changed`.execute(on),
-            )
-          ).rows[0],
+          (await underRowLock(op, () => plainChangeSql(ctx, op.id, accountId, delta, kind).execute(on)))
+            .rows[0],
         (row) => row.balance,
         'insufficient_funds',
       );

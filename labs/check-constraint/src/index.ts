@@ -1,1 +1,1 @@
-export { checkConstraintLab } from './check-constraint-lab.ts';
+export { checkConstraintLab, plainChangeSql } from './check-constraint-lab.ts';
