@@ -143,14 +143,17 @@ describe('lab compare --http', () => {
     );
     expect(status, stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      settings: { http: unknown };
       runs: Array<{ result: HttpRunJson }>;
     };
+    expect(report.settings.http).toEqual({ servers: 'started', replicas: 3 });
     expect(report.runs.map((r) => [r.result.lab, r.result.verdict.valid, r.result.http.replicas])).toEqual([
       ['mutex', false, 3],
       ['update-returning', true, 3],
     ]);
     const markdown = readFileSync(join(out, 'report.md'), 'utf8');
     expect(markdown).toContain('## Over HTTP');
+    expect(markdown).toContain('over HTTP through 3 replicas started for it');
     expect(markdown).toMatch(
       /- \*\*update-returning × replicas\*\*\n {2}- replica 1: \d+ ok, \d+ fail, 0 info/,
     );

@@ -1,6 +1,6 @@
 import type { Cell, CellCriteria, ReplicaSpread } from './cell-summary.ts';
 import { formatMs, formatNumber, formatSpread } from './number-format.ts';
-import type { RunJson } from './report-schema.ts';
+import type { ReportSettings, RunJson } from './report-schema.ts';
 
 type Criteria = NonNullable<RunJson['criteria']>;
 
@@ -45,3 +45,11 @@ export const httpCellLines = (cell: Cell): { readonly title: string; readonly li
     ...(cell.criteria ? [cellCriteriaText(cell.criteria)] : []),
   ],
 });
+
+/** `in process`, or `over HTTP through 3 replicas started for it` (or `… servers given by --target`). */
+export const servedText = (http: ReportSettings['http']): string =>
+  http === null
+    ? 'in process'
+    : `over HTTP through ${http.replicas === 1 ? '1 replica' : `${http.replicas} replicas`} ${
+        http.servers === 'started' ? 'started for it' : 'given by --target'
+      }`;

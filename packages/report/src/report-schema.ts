@@ -170,6 +170,14 @@ export const settingsSchema = z.object({
   raceWindowMs: z.number().nonnegative(),
   /** null: scenarios at the size of the scenario catalog; otherwise scaled to about this many operations. */
   ops: count.nullable(),
+  /**
+   * null: in process. Otherwise every run went over HTTP (`--http`), through replicas started for the
+   * comparison or through servers someone else runs (`--target`). Absent from reports written before it.
+   */
+  http: z
+    .object({ servers: z.enum(['started', 'target']), replicas: count.min(1) })
+    .nullable()
+    .default(null),
 });
 
 /** Most operations a run's timeline keeps: enough to see the shape of a run, few enough for a page. */

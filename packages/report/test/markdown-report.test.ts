@@ -149,4 +149,17 @@ describe('report.md from the fixture', () => {
     expect(markdown).toContain('Postgres: PostgreSQL');
     expect(markdown).toContain(`seed ${report.environment.seed}`);
   });
+
+  it('says whether the runs went over HTTP, and through what (older reports: in process)', () => {
+    expect(report.settings.http).toBeNull();
+    expect(markdown).toMatch(/race window \d+ ms, in process/);
+    for (const [http, text] of [
+      [{ servers: 'started', replicas: 3 }, 'over HTTP through 3 replicas started for it'],
+      [{ servers: 'target', replicas: 1 }, 'over HTTP through 1 replica given by --target'],
+    ] as const) {
+      const served = renderMarkdownReport({ ...report, settings: { ...report.settings, http } }, {});
+      expect(served).toContain(text);
+      expect(served).not.toContain('in process');
+    }
+  });
 });

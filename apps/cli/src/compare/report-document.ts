@@ -91,6 +91,12 @@ export const reportDocument = (
     repeat: settings.repeat,
     raceWindowMs: settings.raceWindowMs,
     ops: plan.ops ?? null,
+    http: settings.http
+      ? {
+          servers: settings.http.kind,
+          replicas: settings.http.kind === 'started' ? settings.http.replicas : settings.http.urls.length,
+        }
+      : null,
   },
   environment,
   labs: plan.labs.map(({ lab, varied }) => labInfoOf(lab, varied)),

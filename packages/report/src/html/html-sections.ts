@@ -1,6 +1,6 @@
 import type { Cell, ReportMatrix } from '../cell-summary.ts';
 import { VERDICT_TEXT } from '../cell-text.ts';
-import { HTTP_SECTION_NOTE, httpCellLines, httpCells } from '../http-run-text.ts';
+import { HTTP_SECTION_NOTE, httpCellLines, httpCells, servedText } from '../http-run-text.ts';
 import { countOf, formatNumber } from '../number-format.ts';
 import type { RenderOptions } from '../render-options.ts';
 import { DETAIL_COLUMNS } from '../report-columns.ts';
@@ -120,7 +120,7 @@ export const environmentSection = (report: ReportDocument): string => {
 <li>${formatNumber(env.totalMemoryMb)} MB memory</li>
 <li>Postgres: ${escapeHtml(env.postgres ?? 'not used')}</li>
 <li>Redis: ${escapeHtml(env.redis ?? 'not used')}</li>
-<li>Seed ${env.seed}; ${countOf(report.settings.repeat, 'runs')} per cell; concurrency ${escapeHtml(String(report.settings.concurrency ?? 'of each scenario'))}; race window ${report.settings.raceWindowMs} ms</li>
+<li>Seed ${env.seed}; ${countOf(report.settings.repeat, 'runs')} per cell; concurrency ${escapeHtml(String(report.settings.concurrency ?? 'of each scenario'))}; race window ${report.settings.raceWindowMs} ms; ${escapeHtml(servedText(report.settings.http))}</li>
 </ul>
 <p>Command: <code>${escapeHtml(report.command)}</code></p>
 </section>`;

@@ -1,6 +1,6 @@
 import type { Cell, ReportMatrix } from '../cell-summary.ts';
 import { topViolationsText, VERDICT_TEXT, violationAmountText } from '../cell-text.ts';
-import { HTTP_SECTION_NOTE, httpCellLines, httpCells } from '../http-run-text.ts';
+import { HTTP_SECTION_NOTE, httpCellLines, httpCells, servedText } from '../http-run-text.ts';
 import { K6_COLUMNS, k6Details, k6ResultText, k6ThresholdText, k6ViolationText } from '../k6-columns.ts';
 import type { K6Summaries } from '../k6-summary.ts';
 import { countOf, formatNumber } from '../number-format.ts';
@@ -143,7 +143,8 @@ export const environmentLines = (report: ReportDocument): string[] => {
     `- Postgres: ${env.postgres ?? 'not used'}`,
     `- Redis: ${env.redis ?? 'not used'}`,
     `- Started ${env.date}, seed ${env.seed}, ${countOf(report.settings.repeat, 'runs')} per cell, ` +
-      `concurrency ${report.settings.concurrency ?? 'of each scenario'}, race window ${report.settings.raceWindowMs} ms` +
+      `concurrency ${report.settings.concurrency ?? 'of each scenario'}, race window ${report.settings.raceWindowMs} ms, ` +
+      `${servedText(report.settings.http)}` +
       (report.settings.ops === null ? '' : `, scenarios scaled to about ${report.settings.ops} operations`),
     `- Command: \`${report.command}\``,
   ];
