@@ -80,6 +80,7 @@ describe('pnpm lab compare, end to end against real Postgres', () => {
       repeat: 1,
       raceWindowMs: 5,
       ops: 30,
+      http: null,
     });
     expect(report.runs.map((run) => [run.result.lab, run.result.verdict.valid])).toEqual([
       ['naive', false],
