@@ -37,8 +37,20 @@ afterAll(async () => {
   await hub.close();
 });
 
+/** The first message of each fail reason and of info: a failed assertion then shows why the ops failed. */
+const firstMessages = (r: RunResult) => {
+  const messages: Record<string, string> = {};
+  for (const { outcome, invokedAt } of r.history) {
+    const key = outcome?.type === 'fail' ? outcome.reason : outcome?.type === 'info' ? 'info' : undefined;
+    const text =
+      outcome?.type === 'fail' ? outcome.message : outcome?.type === 'info' ? outcome.error : undefined;
+    if (key && text && !(key in messages)) messages[key] = `at ${invokedAt.toFixed(0)} ms: ${text}`;
+  }
+  return messages;
+};
+
 const describeRun = (r: RunResult) =>
-  `${r.lab}: valid=${r.verdict.valid} counts=${JSON.stringify(r.counts)} faults=${JSON.stringify(r.faults)} violations=${JSON.stringify(r.verdict.violations.map((v) => v.kind))}`;
+  `${r.lab}: valid=${r.verdict.valid} counts=${JSON.stringify(r.counts)} faults=${JSON.stringify(r.faults)} violations=${JSON.stringify(r.verdict.violations.map((v) => v.kind))} first messages=${JSON.stringify(firstMessages(r))}`;
 
 interface FaultRun {
   readonly lab: string;

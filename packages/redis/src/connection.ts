@@ -17,6 +17,9 @@ const fromEnv = (name: string, fallback: number): number => {
   return Number.isSafeInteger(value) && value > 0 ? value : fallback;
 };
 
+/** The longest a connection waits between two tries to reconnect: a node back up is used again within it. */
+export const RECONNECT_MAX_MS = 1_000;
+
 /** The URL without its password, for messages. */
 export const redactRedisUrl = (url: string): string => url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
 
@@ -61,7 +64,7 @@ export const openRedis = (url: string, options: RedisConnectionOptions = {}): Re
     maxRetriesPerRequest,
     // Reconnect quickly and keep trying (a paused or restarted node comes back); commands meanwhile
     // fail by commandTimeout or maxRetriesPerRequest, whichever comes first.
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1_000),
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), RECONNECT_MAX_MS),
     // A command that was sent when the connection dropped may already have run (the server closed the
     // connection before its reply got out): sending it again would run a script twice, so it fails
     // instead, and its operation's effect is unknown (`info`). Commands not yet sent still wait.

@@ -5,6 +5,7 @@ export {
   connectRedis,
   describeRedisFailure,
   openRedis,
+  RECONNECT_MAX_MS,
   RedisUnavailableError,
   redactRedisUrl,
   redisTimeouts,

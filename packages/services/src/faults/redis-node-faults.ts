@@ -7,7 +7,7 @@ import {
 } from '@concurrency-lab/harness';
 import { onShutdown } from '@concurrency-lab/lifecycle';
 import type { Lab, ResolvedLabOptions } from '@concurrency-lab/model';
-import { REDLOCK_NODE_COUNT } from '@concurrency-lab/redis';
+import { RECONNECT_MAX_MS, REDLOCK_NODE_COUNT } from '@concurrency-lab/redis';
 
 /** How many redis-server nodes the lab's lock or state service has: redlock's five, else one. */
 const nodeCountOf = (lab: Lab): number => (lab.needs.includes('redlock') ? REDLOCK_NODE_COUNT : 1);
@@ -16,6 +16,9 @@ const usesRedis = (lab: Lab): string | undefined =>
   lab.needs.includes('redis') || lab.needs.includes('redlock') ? undefined : 'it uses no Redis';
 
 /** The lease the lab takes (`lock-ttl`, ms), if any. */
+// Past the longest reconnect wait, for the reconnection itself (a connect and a PING on loopback).
+const RECONNECT_SLACK_MS = 250;
+
 const leaseOf = (options: ResolvedLabOptions): number | undefined =>
   typeof options['lock-ttl'] === 'number' ? options['lock-ttl'] : undefined;
 
@@ -125,6 +128,10 @@ export const restartRedisNodeFault: FaultDefinition = {
       whileHeld: () => {
         restarted = (async () => {
           await Promise.all(down.map((node) => node.restart()));
+          // The lab's connections to the two come back on their own reconnect backoff. Until they
+          // have, restarting the voter would leave the lab seeing fewer than a quorum up, and every
+          // operation would fail at once (quorum_unavailable) before a second client could get in.
+          await sleep(RECONNECT_MAX_MS + RECONNECT_SLACK_MS);
           await voter?.restart();
         })();
         return restarted;
