@@ -16,6 +16,19 @@ export const terminateBackends = (url: string, schema: string): Promise<number> 
     return Number(result.rows[0]?.terminated ?? 0);
   });
 
+/**
+ * How many backends of the run whose schema is `schema` the server at `url` still lists. A backend
+ * whose client has just closed its connection is listed until it has exited, a few ms later.
+ */
+export const countBackends = (url: string, schema: string): Promise<number> =>
+  withClient(url, async (client) => {
+    const result = await client.query<{ count: string }>(
+      'SELECT count(*) AS count FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+      [schema],
+    );
+    return Number(result.rows[0]?.count ?? 0);
+  });
+
 /** The run schemas (`lab_…`, see schemaNameFor) on the server at `url`: what runs that were not cleaned up left. */
 export const labSchemas = (url: string): Promise<string[]> =>
   withClient(url, async (client) => {

@@ -1,4 +1,4 @@
-export { labSchemas, terminateBackends } from './backends.ts';
+export { countBackends, labSchemas, terminateBackends } from './backends.ts';
 export type { ConnectOptions, LabDatabaseHandle } from './connection.ts';
 export { connectLabDatabase, redactUrl, schemaNameFor } from './connection.ts';
 export type { EmbeddedPostgresOptions, EmbeddedServer } from './embedded-server.ts';
