@@ -18,8 +18,9 @@ const same = (a: State, b: State): boolean => JSON.stringify(a) === JSON.stringi
 /**
  * The LabStore a harness run over HTTP uses: reset through every replica (each one then knows the
  * scenario and forgets its earlier operations), reads, the final state and the ledger through the
- * first, the ledger's op ids turned back into the harness's. The runner's initial state must be the one the server seeds, or the checkers would judge
- * against a state the lab never had: a differing one is refused before any operation.
+ * first, the ledger's op ids turned back into the harness's. The runner's initial state must be
+ * the one the server seeds, or the checkers would judge against a state the lab never had: a
+ * differing one is refused before any operation.
  */
 export const httpRunStore = (pools: HttpPools, options: HttpRunStoreOptions): LabStore => {
   const stores = options.urls.map(

@@ -1,5 +1,9 @@
 import pg from 'pg';
 
+// The backends of one run, its schema given as $1: a run's pool names its connections after the
+// schema (application_name, see openLabPool); the asking connection itself is never one of them.
+const RUN_BACKENDS = 'FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()';
+
 /**
  * Terminates (pg_terminate_backend) every backend of the run whose schema is `schema` on the server at
  * `url`, as an operator or a failover would: the connections a run's pool holds carry the schema as
@@ -9,8 +13,7 @@ import pg from 'pg';
 export const terminateBackends = (url: string, schema: string): Promise<number> =>
   withClient(url, async (client) => {
     const result = await client.query<{ terminated: string }>(
-      `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS terminated
-         FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()`,
+      `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS terminated ${RUN_BACKENDS}`,
       [schema],
     );
     return Number(result.rows[0]?.terminated ?? 0);
@@ -22,10 +25,9 @@ export const terminateBackends = (url: string, schema: string): Promise<number> 
  */
 export const countBackends = (url: string, schema: string): Promise<number> =>
   withClient(url, async (client) => {
-    const result = await client.query<{ count: string }>(
-      'SELECT count(*) AS count FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
-      [schema],
-    );
+    const result = await client.query<{ count: string }>(`SELECT count(*) AS count ${RUN_BACKENDS}`, [
+      schema,
+    ]);
     return Number(result.rows[0]?.count ?? 0);
   });
 
