@@ -50,20 +50,22 @@ const expectHonest = (result: RunResult, planned: number) => {
 };
 
 describe('Postgres backends terminated mid-run (pg_terminate_backend)', () => {
+  // Each run lasts long enough for its progress, reported every 100 ms, to reach each kill point
+  // apart: update-returning does 3000 operations in about 0.3 s, so it gets more.
   it.each([
-    ['select-for-update', {}],
-    ['update-returning', {}],
-    ['pg-transaction', { isolation: 'serializable' }],
+    ['select-for-update', {}, 3000],
+    ['update-returning', {}, 10_000],
+    ['pg-transaction', { isolation: 'serializable' }, 3000],
   ] as const)(
     '%s %j: the operations on them are info, the run goes on to an honest verdict, the schema is removed',
-    async (name, given) => {
+    async (name, given, ops) => {
       const lab = labNamed(name);
       if (!lab) throw new Error(`no lab ${name}`);
       const options = resolveLabOptions(lab, given);
       const namespace = freshNamespace(lab.name);
       const schema = schemaNameFor(namespace);
       const url = await hub.postgresUrl();
-      const scenario = SCENARIOS['withdraw-storm'].scaled(3000);
+      const scenario = SCENARIOS['withdraw-storm'].scaled(ops);
       const planned = scenario.ops(createRng(1)).length;
       const kills = killAt([0.2, 0.45, 0.7], () => terminateBackends(url, schema));
       const result = await runLab(hub, { lab, scenario, options, namespace, onProgress: kills.onProgress });
