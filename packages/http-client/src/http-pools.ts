@@ -1,5 +1,6 @@
 import { OP_KEY_HEADER } from '@concurrency-lab/harness';
 import { Pool } from 'undici';
+import { dispatchBuffered } from './buffered-dispatch.ts';
 
 /** How the client talks to servers; every field has a default (HTTP_CLIENT_DEFAULTS). */
 export interface HttpClientOptions {
@@ -133,7 +134,7 @@ export class HttpPools {
       pool = new Pool(origin, {
         connections,
         connect: { timeout: connectTimeoutMs },
-        // The deadline below bounds the whole request; these keep undici's own 300 s out of the way.
+        // dispatchBuffered's deadline bounds the whole request; these keep undici's own 300 s out of the way.
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
         maxResponseSize: maxResponseBytes,
@@ -151,29 +152,30 @@ export class HttpPools {
     const target = `${request.method} ${base.text}${request.path}`;
     if (this.#closed) throw new Error(`${target}: the client's connection pools are closed`);
     const { timeoutMs, connectTimeoutMs, maxResponseBytes } = this.options;
-    const signal = AbortSignal.timeout(timeoutMs);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.json !== undefined) headers['content-type'] = 'application/json';
     if (request.bearer !== undefined) headers.authorization = `Bearer ${request.bearer}`;
     if (request.opKey !== undefined) headers[OP_KEY_HEADER] = request.opKey;
     try {
-      const response = await this.#poolFor(base.origin).request({
-        method: request.method,
-        path: `${base.prefix}${request.path}`,
-        headers,
-        body: request.json === undefined ? null : JSON.stringify(request.json),
-        signal,
-      });
-      const text = await response.body.text();
+      const { status, text } = await dispatchBuffered(
+        this.#poolFor(base.origin),
+        {
+          method: request.method,
+          path: `${base.prefix}${request.path}`,
+          headers,
+          body: request.json === undefined ? null : JSON.stringify(request.json),
+        },
+        timeoutMs,
+      );
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
         body = undefined;
       }
-      return { status: response.statusCode, body, text };
+      return { status, body, text };
     } catch (error) {
-      const code = signal.aborted ? 'timeout' : codeOf(error);
+      const code = codeOf(error);
       const why: Record<string, string> = {
         timeout: `no complete answer within ${timeoutMs} ms (timeoutMs)`,
         UND_ERR_HEADERS_TIMEOUT: `no complete answer within ${timeoutMs} ms (timeoutMs)`,
