@@ -7,7 +7,12 @@ import { type Lab, type LabContext, resolveLabOptions } from '@concurrency-lab/m
 import { schemaNameFor } from '@concurrency-lab/postgres';
 import { ServiceHub } from '@concurrency-lab/services';
 import { benchCheckers } from './checker-bench.ts';
-import { redisLuaByDriver, updateReturningByDriver } from './driver-bench.ts';
+import {
+  redisLuaByDriver,
+  redisLuaBySocket,
+  updateReturningByDriver,
+  updateReturningBySocket,
+} from './driver-bench.ts';
 import { benchOverHttp } from './http-bench.ts';
 import { hasPgbench, type PgbenchProtocol, runPgbench } from './pgbench.ts';
 import { pgbenchScriptFor } from './pgbench-scripts.ts';
@@ -43,16 +48,16 @@ interface ThroughputRow {
   readonly referenceOps: number;
   /** The client library alone sending the lab's statement (see driver-bench.ts), where measured. */
   readonly driverOps?: number;
-  readonly target: number;
+  readonly target?: number;
 }
 
 /** What the reference tool (or the driver alone) does per measurement, against the lab's prepared namespace. */
 type MeasureReference = (context: LabContext, clients: number, count: number) => Promise<number>;
 
-/** A reference tool run one way, and the ratio the lab is held to against it. */
+/** A reference tool run one way, and the ratio the lab is held to against it (none: shown for scale). */
 interface Reference {
   readonly name: string;
-  readonly target: number;
+  readonly target?: number;
   readonly measure: MeasureReference;
 }
 
@@ -98,7 +103,7 @@ const benchAgainst = async (
           labOps,
           referenceOps: referenceOps[n] ?? 0,
           ...(measureDriver ? { driverOps } : {}),
-          target: reference.target,
+          ...(reference.target === undefined ? {} : { target: reference.target }),
         });
       say(
         `  ${lab.name} at ${concurrency}: ${labOps.toFixed(0)} ops/s vs ` +
@@ -160,13 +165,26 @@ const throughput = async () => {
         updateReturningByDriver(pgUrl, context, clients, count),
       'redis-lua': (context, clients, count) => redisLuaByDriver(redisUrl, context, clients, count),
     };
-    for (const name of POSTGRES_LABS)
-      rows.push(...(await benchAgainst(hub, labOf(name), pgbenchReferences, POSTGRES_OPS, drivers[name])));
+    // For update-returning, also the floor of Node itself: its statement over bare sockets.
+    const bareSocket: Reference = {
+      name: 'bare Node socket',
+      measure: (context, clients, count) => updateReturningBySocket(pgUrl, context, clients, count),
+    };
+    for (const name of POSTGRES_LABS) {
+      const references = name === 'update-returning' ? [...pgbenchReferences, bareSocket] : pgbenchReferences;
+      rows.push(...(await benchAgainst(hub, labOf(name), references, POSTGRES_OPS, drivers[name])));
+    }
     rows.push(
       ...(await benchAgainst(
         hub,
         labOf('redis-lua'),
-        [{ name: 'redis-benchmark', target: 1.0, measure: redisBenchmark }],
+        [
+          { name: 'redis-benchmark', target: 1.0, measure: redisBenchmark },
+          {
+            name: 'bare Node socket',
+            measure: (context, clients, count) => redisLuaBySocket(redisUrl, context, clients, count),
+          },
+        ],
         REDIS_OPS,
         drivers['redis-lua'],
       )),
@@ -191,12 +209,15 @@ const throughput = async () => {
           r.labOps.toFixed(0),
           r.referenceOps.toFixed(0),
           (r.labOps / r.referenceOps).toFixed(2),
-          `≥ ${r.target.toFixed(1)}${r.labOps / r.referenceOps >= r.target ? ' ✓' : ''}`,
+          r.target === undefined
+            ? '—'
+            : `≥ ${r.target.toFixed(1)}${r.labOps / r.referenceOps >= r.target ? ' ✓' : ''}`,
           r.driverOps === undefined ? '' : r.driverOps.toFixed(0),
           r.driverOps === undefined ? '' : (r.driverOps / r.referenceOps).toFixed(2),
         ]),
       ])}\n` +
-        '(driver alone: node-postgres or ioredis sending the same statement with nothing of the lab around it)\n',
+        '(driver alone: node-postgres or ioredis sending the same statement with nothing of the lab around it;\n' +
+        ' bare Node socket: the same statement or EVALSHA on plain sockets, no library; at 1 client no Node client can do more)\n',
     );
     // The checkers' share of a real run: the same history checked again, against the run's duration.
     const lab = labOf('update-returning');

@@ -4,6 +4,8 @@ import type { LabContext } from '@concurrency-lab/model';
 import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
 import { closeRedis, connectRedis, redisKeys } from '@concurrency-lab/redis';
 import pg from 'pg';
+import { statementBySocket } from './postgres-socket-bench.ts';
+import { evalshaBySocket } from './redis-socket-bench.ts';
 
 // The client library alone sending a lab's statement, with nothing of the lab or the harness around
 // it: what the lab could reach at best in Node. Beside the lab's and the reference tool's figures it
@@ -53,6 +55,27 @@ export const updateReturningByDriver = async (
   }
 };
 
+/** The same withdrawal over bare sockets speaking the wire protocol, no library (see postgres-socket-bench.ts). */
+export const updateReturningBySocket = async (
+  url: string,
+  ctx: LabContext,
+  clients: number,
+  count: number,
+): Promise<number> => {
+  const { sql: text, parameters } = changeBalanceSql(ctx, 'socket', 1, -1, 'withdraw').compile(
+    postgresOf(ctx).db,
+  );
+  const opIdAt = parameters.indexOf('socket');
+  return statementBySocket(
+    url,
+    schemaNameFor(ctx.namespace),
+    text,
+    (i) => parameters.map((p, n) => (n === opIdAt ? `socket-${i}` : String(p))),
+    clients,
+    count,
+  );
+};
+
 /** ioredis calling redis-lua's withdraw script by EVALSHA on one shared connection, as the lab does. */
 export const redisLuaByDriver = async (url: string, ctx: LabContext, clients: number, count: number) => {
   const redis = await connectRedis(url);
@@ -71,6 +94,24 @@ export const redisLuaByDriver = async (url: string, ctx: LabContext, clients: nu
         ctx.lab,
         'account:1',
       ),
+    );
+  } finally {
+    await closeRedis(redis);
+  }
+};
+
+/** The same EVALSHA calls over bare sockets, no client library (see redis-socket-bench.ts). */
+export const redisLuaBySocket = async (url: string, ctx: LabContext, clients: number, count: number) => {
+  const redis = await connectRedis(url);
+  const keys = redisKeys(ctx.namespace);
+  try {
+    const sha = (await redis.script('LOAD', REDIS_LUA_SCRIPTS.labChangeBalance.lua)) as string;
+    return await evalshaBySocket(
+      url,
+      sha,
+      (i) => ['2', keys.account(1), keys.ledger, '-1', 'withdraw', `socket-${i}`, ctx.lab, 'account:1'],
+      clients,
+      count,
     );
   } finally {
     await closeRedis(redis);
