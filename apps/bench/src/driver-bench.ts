@@ -4,6 +4,7 @@ import type { LabContext } from '@concurrency-lab/model';
 import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
 import { closeRedis, connectRedis, redisKeys } from '@concurrency-lab/redis';
 import pg from 'pg';
+import { driveCalls } from './drive-calls.ts';
 import { statementBySocket } from './postgres-socket-bench.ts';
 import { evalshaBySocket } from './redis-socket-bench.ts';
 
@@ -11,16 +12,19 @@ import { evalshaBySocket } from './redis-socket-bench.ts';
 // it: what the lab could reach at best in Node. Beside the lab's and the reference tool's figures it
 // tells the lab's own cost (lab / driver) from the driver's (driver / reference).
 
-/** `count` calls of `call` from `clients` callers at once, in operations per second. */
-const drive = async (clients: number, count: number, call: (i: number) => Promise<unknown>) => {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < count) await call(next++);
-    }),
+/** `clients` callers with nothing of their own: the driver's pool or connection is shared. */
+const callers = (clients: number) => Array.from({ length: clients }, () => undefined);
+
+// The op id is the one parameter that differs from call to call.
+const OP_ID = 'bench-op';
+
+/** update-returning's withdrawal of 1 from account 1, compiled once: its text, and its values for an op id. */
+const compiledWithdrawal = (ctx: LabContext) => {
+  const { sql: text, parameters } = changeBalanceSql(ctx, OP_ID, 1, -1, 'withdraw').compile(
+    postgresOf(ctx).db,
   );
-  return count / ((performance.now() - started) / 1000);
+  const opIdAt = parameters.indexOf(OP_ID);
+  return { text, valuesFor: (opId: string) => parameters.map((p, n) => (n === opIdAt ? opId : p)) };
 };
 
 /**
@@ -33,22 +37,15 @@ export const updateReturningByDriver = async (
   clients: number,
   count: number,
 ): Promise<number> => {
-  const { sql: text, parameters } = changeBalanceSql(ctx, 'driver', 1, -1, 'withdraw').compile(
-    postgresOf(ctx).db,
-  );
-  const opIdAt = parameters.indexOf('driver');
+  const { text, valuesFor } = compiledWithdrawal(ctx);
   const pool = new pg.Pool({
     connectionString: url,
     max: clients,
     options: `-c search_path=${schemaNameFor(ctx.namespace)}`,
   });
   try {
-    return await drive(clients, count, (i) =>
-      pool.query({
-        name: 'driver_withdraw',
-        text,
-        values: parameters.map((p, n) => (n === opIdAt ? `driver-${i}` : p)),
-      }),
+    return await driveCalls(callers(clients), count, (_, i) =>
+      pool.query({ name: 'driver_withdraw', text, values: valuesFor(`driver-${i}`) }),
     );
   } finally {
     await pool.end();
@@ -62,15 +59,12 @@ export const updateReturningBySocket = async (
   clients: number,
   count: number,
 ): Promise<number> => {
-  const { sql: text, parameters } = changeBalanceSql(ctx, 'socket', 1, -1, 'withdraw').compile(
-    postgresOf(ctx).db,
-  );
-  const opIdAt = parameters.indexOf('socket');
+  const { text, valuesFor } = compiledWithdrawal(ctx);
   return statementBySocket(
     url,
     schemaNameFor(ctx.namespace),
     text,
-    (i) => parameters.map((p, n) => (n === opIdAt ? `socket-${i}` : String(p))),
+    (i) => valuesFor(`socket-${i}`).map(String),
     clients,
     count,
   );
@@ -82,7 +76,7 @@ export const redisLuaByDriver = async (url: string, ctx: LabContext, clients: nu
   const keys = redisKeys(ctx.namespace);
   try {
     const sha = (await redis.script('LOAD', REDIS_LUA_SCRIPTS.labChangeBalance.lua)) as string;
-    return await drive(clients, count, (i) =>
+    return await driveCalls(callers(clients), count, (_, i) =>
       redis.evalsha(
         sha,
         2,

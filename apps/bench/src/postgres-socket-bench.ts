@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { driveCalls } from './drive-calls.ts';
 
 // The least a Node process can do per statement: a bare TCP socket per client speaking Postgres's
 // wire protocol itself (version 3), the statement prepared once by name, then one Bind, Execute and
@@ -162,14 +163,9 @@ export const statementBySocket = async (
   try {
     const parse = Buffer.concat([message('P', cstring('socket_bench'), cstring(text), int16(0)), SYNC]);
     for (const connection of connections) await connection.exchange(parse);
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      connections.map(async (connection) => {
-        while (next < count) await connection.exchange(call('socket_bench', values(next++)));
-      }),
+    return await driveCalls(connections, count, (connection, i) =>
+      connection.exchange(call('socket_bench', values(i))),
     );
-    return count / ((performance.now() - started) / 1000);
   } finally {
     for (const connection of connections) connection.close();
   }

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { driveCalls } from './drive-calls.ts';
 
 // The least a Node process can do per call: a bare TCP socket per client writing each EVALSHA,
 // encoded by hand, and waiting for its reply, with no client library at all. No Node client that waits
@@ -77,18 +78,11 @@ export const evalshaBySocket = async (
   try {
     if (password)
       for (const caller of callers) await caller.call(encode(['AUTH', decodeURIComponent(password)]));
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      callers.map(async (caller) => {
-        while (next < count) {
-          const reply = await caller.call(encode(['EVALSHA', sha, ...keysThenArgs(next++)]));
-          if (!reply.toString('latin1', 0, 12).startsWith('*2\r\n$2\r\nok'))
-            throw new Error(`the script did not reply ok: ${reply.toString('utf8')}`);
-        }
-      }),
-    );
-    return count / ((performance.now() - started) / 1000);
+    return await driveCalls(callers, count, async (caller, i) => {
+      const reply = await caller.call(encode(['EVALSHA', sha, ...keysThenArgs(i)]));
+      if (!reply.toString('latin1', 0, 12).startsWith('*2\r\n$2\r\nok'))
+        throw new Error(`the script did not reply ok: ${reply.toString('utf8')}`);
+    });
   } finally {
     for (const caller of callers) caller.close();
   }
