@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { driveCalls } from './drive-calls.ts';
 
-// The least a Node process can do per statement: a bare TCP socket per client speaking Postgres's
-// wire protocol itself (version 3), the statement prepared once by name, then one Bind, Execute and
-// Sync per call with its parameters as text, and no client library at all. Beside pgbench -M
-// prepared it tells how much of a gap is Node's own and how much node-postgres's.
+// Node with no client library: a bare TCP socket per client speaking Postgres's wire protocol
+// (version 3), the statement prepared once by name, then one Bind, Execute and Sync per call with
+// its parameters as text. Beside pgbench -M prepared it shows how much of a gap to the C tool is left
+// with nothing but Node's own sockets and event loop; beside node-postgres, what the library adds.
 
 /** One protocol message: a type byte, then its length (itself included) and its body. */
 const message = (type: string, ...parts: Buffer[]): Buffer => {

@@ -2,11 +2,9 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { driveCalls } from './drive-calls.ts';
 
-// The least a Node process can do per call: a bare TCP socket per client writing each EVALSHA,
-// encoded by hand, and waiting for its reply, with no client library at all. No Node client that waits
-// for each reply before the next call (the lab at 1 client) can beat it, so beside redis-benchmark it
-// tells how much of a gap is Node's own. (At more clients a library that shares one connection
-// pipelines, and can beat it.)
+// Node with no client library: a bare TCP socket per client writing each EVALSHA, encoded by hand,
+// and waiting for its reply. Beside redis-benchmark it shows how much of a gap to the C tool is left
+// with nothing but Node's own sockets and event loop; beside ioredis, what the library adds.
 
 /** A RESP command as bytes on the wire: an array of bulk strings. */
 const encode = (args: readonly string[]): string => {
