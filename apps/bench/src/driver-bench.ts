@@ -1,12 +1,12 @@
-import { REDIS_LUA_SCRIPTS } from '@concurrency-lab/lab-redis-lua';
 import { changeBalanceSql } from '@concurrency-lab/lab-update-returning';
 import type { LabContext } from '@concurrency-lab/model';
 import { postgresOf, schemaNameFor } from '@concurrency-lab/postgres';
-import { closeRedis, connectRedis, redisKeys } from '@concurrency-lab/redis';
+import { closeRedis, connectRedis } from '@concurrency-lab/redis';
 import pg from 'pg';
 import { driveCalls } from './drive-calls.ts';
 import { statementBySocket } from './postgres-socket-bench.ts';
 import { evalshaBySocket } from './redis-socket-bench.ts';
+import { loadWithdrawal } from './redis-withdrawal.ts';
 
 // The client library alone sending a lab's statement, with nothing of the lab or the harness around
 // it: what the lab could reach at best in Node. Beside the lab's and the reference tool's figures it
@@ -73,21 +73,10 @@ export const updateReturningBySocket = async (
 /** ioredis calling redis-lua's withdraw script by EVALSHA on one shared connection, as the lab does. */
 export const redisLuaByDriver = async (url: string, ctx: LabContext, clients: number, count: number) => {
   const redis = await connectRedis(url);
-  const keys = redisKeys(ctx.namespace);
   try {
-    const sha = (await redis.script('LOAD', REDIS_LUA_SCRIPTS.labChangeBalance.lua)) as string;
+    const { sha, argumentsFor } = await loadWithdrawal(redis, ctx.namespace, ctx.lab);
     return await driveCalls(callers(clients), count, (_, i) =>
-      redis.evalsha(
-        sha,
-        2,
-        keys.account(1),
-        keys.ledger,
-        -1,
-        'withdraw',
-        `driver-${i}`,
-        ctx.lab,
-        'account:1',
-      ),
+      redis.call('EVALSHA', sha, ...argumentsFor(`driver-${i}`)),
     );
   } finally {
     await closeRedis(redis);
@@ -97,16 +86,9 @@ export const redisLuaByDriver = async (url: string, ctx: LabContext, clients: nu
 /** The same EVALSHA calls over bare sockets, no client library (see redis-socket-bench.ts). */
 export const redisLuaBySocket = async (url: string, ctx: LabContext, clients: number, count: number) => {
   const redis = await connectRedis(url);
-  const keys = redisKeys(ctx.namespace);
   try {
-    const sha = (await redis.script('LOAD', REDIS_LUA_SCRIPTS.labChangeBalance.lua)) as string;
-    return await evalshaBySocket(
-      url,
-      sha,
-      (i) => ['2', keys.account(1), keys.ledger, '-1', 'withdraw', `socket-${i}`, ctx.lab, 'account:1'],
-      clients,
-      count,
-    );
+    const { sha, argumentsFor } = await loadWithdrawal(redis, ctx.namespace, ctx.lab);
+    return await evalshaBySocket(url, sha, (i) => argumentsFor(`socket-${i}`), clients, count);
   } finally {
     await closeRedis(redis);
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { REDIS_LUA_SCRIPTS } from '@concurrency-lab/lab-redis-lua';
-import { closeRedis, connectRedis, deleteNamespace, findOnPath, redisKeys } from '@concurrency-lab/redis';
+import { closeRedis, connectRedis, deleteNamespace, findOnPath } from '@concurrency-lab/redis';
+import { loadWithdrawal } from './redis-withdrawal.ts';
 import { runTool } from './run-tool.ts';
 
 /** True when a `redis-benchmark` binary is on PATH. */
@@ -39,9 +39,8 @@ const parseCsvRps = (output: string): number => {
 export const runRedisLuaBenchmark = async (run: RedisLuaBenchRun): Promise<number> => {
   const redis = await connectRedis(run.url);
   const namespace = `bench_${randomBytes(4).toString('hex')}`;
-  const keys = redisKeys(namespace);
   try {
-    const sha = (await redis.script('LOAD', REDIS_LUA_SCRIPTS.labChangeBalance.lua)) as string;
+    const { sha, keys, argumentsFor } = await loadWithdrawal(redis, namespace, 'redis-benchmark');
     await redis.hset(keys.account(1), { balance: BALANCE, version: 0 });
     const { hostname, port, password } = new URL(run.url);
     const args = [
@@ -57,8 +56,7 @@ export const runRedisLuaBenchmark = async (run: RedisLuaBenchRun): Promise<numbe
     if (password) args.push('-a', decodeURIComponent(password), '--no-auth-warning');
     // -r makes __rand_int__ a random op id per call, as every lab call has its own.
     args.push('-r', '1000000000', '--csv');
-    args.push('EVALSHA', sha, '2', keys.account(1), keys.ledger, '-1', 'withdraw', 'op-__rand_int__');
-    args.push('redis-benchmark', 'account:1');
+    args.push('EVALSHA', sha, ...argumentsFor('op-__rand_int__'));
     const output = await runTool('redis-benchmark', args);
     // Every call must have succeeded (the withdraw reached the stream), or the figure measures refusals.
     const calls = await redis.xlen(keys.ledger);
